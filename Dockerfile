@@ -1,0 +1,75 @@
+# syntax=docker/dockerfile:1
+#
+# Image for the 剡湖街道 reform portal. One image serves every role; docker-compose.yml picks the
+# command: gunicorn (default CMD), `celery -A jianzhou_reform worker`, `celery ... beat`, and the
+# one-shot `migrate` service. No apt packages are needed: every dependency ships as a wheel
+# (psycopg[binary], python-calamine) or is pure Python (xstatic-bootstrap's sdist).
+
+# ---------------------------------------------------------------------------------------------
+# builder: resolve and install requirements.txt into a self-contained virtualenv at /opt/venv.
+# ---------------------------------------------------------------------------------------------
+FROM python:3.11-slim AS builder
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+WORKDIR /build
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+COPY requirements.txt constraints-build.txt ./
+# xstatic-bootstrap ships only as an sdist whose setup.py imports pkg_resources, which
+# setuptools>=82 removed; the constraint (setuptools<82) must reach pip's isolated build
+# environment. PIP_CONSTRAINT does that on pip<25.3; pip>=25.3 uses PIP_BUILD_CONSTRAINT
+# (older pip ignores the unknown variable), so both are set.
+RUN PIP_CONSTRAINT=/build/constraints-build.txt \
+    PIP_BUILD_CONSTRAINT=/build/constraints-build.txt \
+    pip install --no-cache-dir -r requirements.txt
+
+# ---------------------------------------------------------------------------------------------
+# runtime: the virtualenv, the code, pre-collected static files, a non-root user.
+# ---------------------------------------------------------------------------------------------
+FROM python:3.11-slim AS runtime
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH \
+    DJANGO_SETTINGS_MODULE=jianzhou_reform.settings \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/media
+
+# Fixed uid/gid 10001 so volume ownership is predictable across rebuilds and hosts.
+# --no-log-init: a high uid would otherwise bloat /var/log/faillog and lastlog.
+RUN groupadd --system --gid 10001 portal \
+    && useradd --system --no-log-init --uid 10001 --gid portal \
+       --create-home --home-dir /home/portal --shell /usr/sbin/nologin portal
+
+WORKDIR /app
+COPY --from=builder /opt/venv /opt/venv
+# The code stays owned by root: the portal user can read it but not modify it.
+COPY . .
+
+# collectstatic needs settings that import cleanly with DEBUG=false, which requires a
+# SECRET_KEY. The dummy key below exists only in this RUN's environment: it is never an ENV or
+# ARG, so it is neither in the image config nor available at runtime (compose supplies the
+# real one). Static files are hashed and compressed for WhiteNoise's manifest storage.
+RUN DEBUG=false \
+    SECRET_KEY=build-only-collectstatic-dummy-key-not-used-at-runtime \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/media \
+    && chown portal:portal /app/media
+
+# Uploaded spreadsheets live here; declared after the chown so a fresh named volume
+# inherits the portal user's ownership.
+VOLUME ["/app/media"]
+
+USER 10001:10001
+
+EXPOSE 8000
+
+# python:3.11-slim has no curl/wget: probe with the standard library. urlopen raises (exit 1)
+# on connection errors and non-2xx answers.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4); sys.exit(0 if r.status == 200 else 1)"]
+
+CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+from core.roles import Role, has_role, is_sub_district_staff
+
+
+def roles(request: HttpRequest) -> dict[str, bool]:
+    user = request.user
+    return {
+        "is_sub_district_staff": is_sub_district_staff(user),
+        "is_hr": has_role(user, Role.HR),
+        "is_union_officer": has_role(user, Role.UNION_OFFICER),
+        "is_official": has_role(user, Role.OFFICIAL),
+    }

@@ -1,0 +1,200 @@
+"""Resident ID numbers (居民身份证号) and enterprise codes (统一社会信用代码), per DOMAIN.md.
+
+Both are parsed from what people actually upload: full-width digits, stray spaces, lower-case x,
+and numbers that Excel has already mangled into floats. Messages are Chinese and say how to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric, uscc
+
+from core.cells import normalise_text
+from core.choices import Sex
+
+_WHITESPACE = re.compile(r"\s+")
+# What Excel shows for a long number in a "General" cell, or what a CSV export writes for it.
+_NUMERIC_TEXT = re.compile(r"\d+(?:\.\d+)?E[+-]?\d+|\d+\.\d+")
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]")
+_EARLIEST_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str  # 18 chars, upper-case X
+    birth_date: datetime.date
+    sex: str  # core.choices.Sex value
+
+
+def _compact(value: object) -> str:
+    """Cell → candidate code: NFKC (full-width → ASCII), no whitespace at all, upper case."""
+    return _WHITESPACE.sub("", normalise_text(value)).upper()
+
+
+def _is_numeric_cell(value: object) -> bool:
+    # bool is an int subclass but a TRUE cell is not a mangled number.
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _id_stored_as_number() -> ValidationError:
+    return ValidationError(
+        gettext("身份证号被 Excel 存成了数字，后几位已丢失。请把该列设置为“文本”格式后重新输入。"),
+        code="numeric_cell",
+    )
+
+
+def parse_resident_id(value: object, *, today: datetime.date | None = None) -> ResidentId:
+    """Check an ID number as DOMAIN.md requires; birth date and sex come from the number.
+
+    The region code is never checked: python-stdnum's ``cn.ric.validate`` rejects codes that did
+    not exist in the birth year (330683 嵊州市 dates from 1995, stdnum issue #442), but codes are
+    assigned when the number is issued, so only the check character and birth date count.
+    """
+    if _is_numeric_cell(value):
+        raise _id_stored_as_number()
+    number = _compact(value)
+    if not number:
+        raise ValidationError(gettext("请填写18位身份证号。"), code="required")
+    if _NUMERIC_TEXT.fullmatch(number):
+        raise _id_stored_as_number()
+    if len(number) == 15 and number.isdigit():
+        raise ValidationError(
+            gettext("这是15位的旧身份证号，已停止使用。请填写18位的新身份证号（见居民身份证）。"),
+            code="old_15_digit",
+        )
+    if len(number) != 18:
+        raise ValidationError(
+            gettext("身份证号应为18位，现在是%(length)s位，请核对后重新填写。")
+            % {"length": len(number)},
+            code="length",
+        )
+    if not _RESIDENT_ID.fullmatch(number):
+        raise ValidationError(
+            gettext("身份证号只能由数字组成，最后一位可以是X，请核对后重新填写。"),
+            code="format",
+        )
+    if ric.calc_check_digit(number) != number[-1]:
+        raise ValidationError(gettext("身份证号校验位错误，请核对号码。"), code="checksum")
+    try:
+        birth_date = ric.get_birth_date(number)
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            gettext("身份证号中的出生日期“%(digits)s”不存在，请核对号码。")
+            % {"digits": number[6:14]},
+            code="birth_date",
+        ) from None
+    if birth_date.year < _EARLIEST_BIRTH_YEAR:
+        raise ValidationError(
+            gettext("身份证号中的出生日期%(date)s早于1900年，请核对号码。")
+            % {"date": birth_date.isoformat()},
+            code="birth_date_too_early",
+        )
+    if birth_date > (today or timezone.localdate()):
+        raise ValidationError(
+            gettext("身份证号中的出生日期%(date)s还没到，请核对号码。")
+            % {"date": birth_date.isoformat()},
+            code="birth_date_future",
+        )
+    # The 17th digit is the sequence code's last digit: odd for men, even for women.
+    sex = Sex.MALE.value if int(number[16]) % 2 else Sex.FEMALE.value
+    return ResidentId(number=number, birth_date=birth_date, sex=sex)
+
+
+def validate_resident_id(value: str) -> None:
+    parse_resident_id(value)
+
+
+# GB 32100-2015 as amended: the registering authority may be a letter (A 中央军委, N 农业 for
+# village collective economic organisations, Y 其他), which python-stdnum's validate refuses.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_LETTER_AUTHORITY = re.compile(rf"[{_USCC_ALPHABET}]{{2}}\d{{6}}[{_USCC_ALPHABET}]{{10}}")
+
+
+def _uscc_format_error() -> ValidationError:
+    return ValidationError(
+        gettext(
+            "统一社会信用代码只能由数字和大写字母组成（不使用 I、O、Z、S、V），"
+            "第3至8位必须是数字，请对照营业执照核对。"
+        ),
+        code="format",
+    )
+
+
+def _uscc_checksum_error() -> ValidationError:
+    return ValidationError(
+        gettext("统一社会信用代码校验位错误，请对照营业执照核对号码。"), code="checksum"
+    )
+
+
+def parse_uscc(value: object) -> str:
+    """Check a USCC's length, characters and GB 32100-2015 check character; return it compact."""
+    if _is_numeric_cell(value):
+        raise ValidationError(
+            gettext(
+                "统一社会信用代码被 Excel 存成了数字，后几位已丢失。"
+                "请把该列设置为“文本”格式后重新输入。"
+            ),
+            code="numeric_cell",
+        )
+    code = uscc.compact(_compact(value))
+    if not code:
+        raise ValidationError(gettext("请填写18位统一社会信用代码。"), code="required")
+    if _NUMERIC_TEXT.fullmatch(code):
+        raise ValidationError(
+            gettext(
+                "统一社会信用代码被 Excel 存成了数字，后几位已丢失。"
+                "请把该列设置为“文本”格式后重新输入。"
+            ),
+            code="numeric_cell",
+        )
+    try:
+        return uscc.validate(code)
+    except stdnum_exceptions.InvalidLength:
+        if len(code) == 15 and code.isdigit():
+            message = gettext("这是15位的旧工商注册号，请填写营业执照上18位的统一社会信用代码。")
+        else:
+            message = gettext(
+                "统一社会信用代码应为18位，现在是%(length)s位，请对照营业执照核对。"
+            ) % {"length": len(code)}
+        raise ValidationError(message, code="length") from None
+    except stdnum_exceptions.InvalidFormat:
+        if not _USCC_LETTER_AUTHORITY.fullmatch(code):
+            raise _uscc_format_error() from None
+        if uscc.calc_check_digit(code) != code[-1]:
+            raise _uscc_checksum_error() from None
+        return code
+    except stdnum_exceptions.InvalidChecksum:
+        raise _uscc_checksum_error() from None
+    except stdnum_exceptions.ValidationError:  # InvalidComponent and anything newer
+        raise _uscc_format_error() from None
+
+
+def validate_uscc(value: str) -> None:
+    parse_uscc(value)
+
+
+def mask_id_number(number: str | None) -> str:
+    """ "330683********123X": first 6 and last 4 shown (PIPL: sensitive personal information)."""
+    text = number or ""
+    if len(text) < 15:
+        # Not a whole ID number: showing both ends would give most of it away.
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """ "138****5678" for a mobile; any other number shows only its last 4 characters."""
+    text = phone or ""
+    if len(text) == 11 and text.isdigit() and text.startswith("1"):
+        return text[:3] + "****" + text[-4:]
+    if len(text) <= 4:
+        return "*" * len(text)
+    return "*" * (len(text) - 4) + text[-4:]

@@ -1,0 +1,411 @@
+"""The one spreadsheet import engine behind every data set (enterprises, roster, unions, funds).
+
+A run goes: read the file defensively (`reading.read_sheet`) → find the header row → parse every
+cell, collecting every error with its Excel row number → let the data set check rows against each
+other and the database (set-based) → plan the changes → apply the plan in one transaction.
+A file with any error changes nothing (DOMAIN.md: every import is all-or-nothing), and a dry run
+reports exactly what the real run would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from core.cells import is_blank, normalise_header
+from core.imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
+
+logger = logging.getLogger(__name__)
+
+# How many rows from the top may hold titles before the header ("某某公司职工花名册", "填报日期：…").
+HEADER_SEARCH_ROWS = 30
+
+
+class ImportRefused(Exception):
+    """The file is readable but cannot be used at all (exit 2): a rule stops the whole file."""
+
+    def __init__(self, message: str, *, column: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a data set: its canonical header, accepted variants and cell parser."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    variants: tuple[str, ...] = ()
+
+    def header_keys(self) -> set[str]:
+        return {normalise_header(self.name), *(normalise_header(v) for v in self.variants)}
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    sheet_name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]
+    raw: dict[str, Any]
+
+
+@dataclass
+class Report:
+    """Errors and warnings collected during a run, in the order they were found."""
+
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def error(self, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(Issue(row, column, message))
+
+    def warning(self, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(Issue(row, column, message))
+
+
+COUNT_KEYS = ("rows", "created", "updated", "unchanged", "departed", "skipped", "errors")
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    applied: bool
+    dry_run: bool
+    counts: dict[str, int]
+    errors: list[Issue]
+    warnings: list[Issue]
+    exit_code: int
+    sheet_name: str | None = None
+    columns: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "applied": self.applied,
+            "dry_run": self.dry_run,
+            "counts": self.counts,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+@dataclass
+class Plan:
+    """What a run would change. `counts` uses COUNT_KEYS; `data` is for the importer's apply."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Importer:
+    """Base for one data set. Subclasses set `dataset` and implement check/plan/apply.
+
+    `check` adds row errors for rules that span rows or need the database; `plan` computes the
+    changes with a few set-based queries; `apply` writes them with bulk operations. `plan` and
+    `apply` may raise ImportRefused for a rule that stops the whole file.
+    """
+
+    dataset: DataSet
+    # Canonical names of the columns the file has; a column absent from the file leaves the
+    # stored field untouched, while a blank cell in a present column clears it.
+    columns_present: frozenset[str] = frozenset()
+
+    def check(self, rows: list[ParsedRow], report: Report) -> None:
+        """Cross-row and database checks; the default checks nothing."""
+
+    def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: Plan) -> None:
+        raise NotImplementedError
+
+
+def _counts(**values: int) -> dict[str, int]:
+    return {key: int(values.get(key, 0)) for key in COUNT_KEYS}
+
+
+def refusal_result(
+    message: str, *, dry_run: bool, column: str | None = None, report: Report | None = None
+) -> ImportResult:
+    warnings = report.warnings if report else []
+    return ImportResult(
+        ok=False,
+        applied=False,
+        dry_run=dry_run,
+        counts=_counts(errors=1),
+        errors=[Issue(None, column, message)],
+        warnings=warnings,
+        exit_code=2,
+    )
+
+
+def locate_header(sheet: Sheet, dataset: DataSet) -> tuple[int, dict[int, Column], list[Issue]]:
+    """Find the header row under any title rows; return its position and column map.
+
+    Raises ImportRefused naming each missing required column, or when no header is found.
+    """
+    keys: dict[str, Column] = {}
+    for column in dataset.columns:
+        for key in column.header_keys():
+            keys[key] = column
+
+    best: tuple[int, int, dict[int, Column], list[Issue]] | None = None
+    for position, (row_number, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        mapping: dict[int, Column] = {}
+        unknown: list[Issue] = []
+        seen: dict[str, int] = {}
+        duplicate: str | None = None
+        for index, cell in enumerate(cells):
+            header = normalise_header(cell)
+            if not header:
+                continue
+            column = keys.get(header)
+            if column is None:
+                unknown.append(
+                    Issue(
+                        None,
+                        header,
+                        gettext("未识别的列“%(header)s”，已忽略。") % {"header": header},
+                    )
+                )
+                continue
+            if column.name in seen:
+                duplicate = column.name
+            seen[column.name] = index
+            mapping[index] = column
+        if duplicate is not None and all(c.name in seen for c in dataset.required):
+            raise ImportRefused(
+                gettext("表头第%(row)s行中“%(column)s”列出现了不止一次，请删除多余的列。")
+                % {"row": row_number, "column": duplicate},
+                column=duplicate,
+            )
+        if all(c.name in seen for c in dataset.required):
+            return position, mapping, unknown
+        score = len(seen)
+        if best is None or score > best[1]:
+            best = (position, score, mapping, unknown)
+
+    if best is None or best[1] < 2:
+        raise ImportRefused(
+            gettext(
+                "没有找到“%(dataset)s”的表头行。请使用下载的模板，表头至少要包含：%(columns)s。"
+            )
+            % {"dataset": dataset.name, "columns": "、".join(c.name for c in dataset.required)}
+        )
+    found = {c.name for c in best[2].values()}
+    missing = [c.name for c in dataset.required if c.name not in found]
+    raise _MissingColumns(missing)
+
+
+class _MissingColumns(Exception):
+    def __init__(self, missing: list[str]):
+        super().__init__(missing)
+        self.missing = missing
+
+
+def parse_rows(
+    sheet: Sheet, dataset: DataSet, header_position: int, mapping: dict[int, Column], report: Report
+) -> tuple[list[ParsedRow], int]:
+    """Parse every data row below the header; every bad cell becomes an error. Returns rows, skipped."""
+    parsed: list[ParsedRow] = []
+    skipped = 0
+    header_cells = [normalise_header(c) for c in sheet.rows[header_position][1]]
+    required_names = {c.name for c in dataset.required}
+    for row_number, cells in sheet.rows[header_position + 1 :]:
+        raw: dict[str, Any] = {}
+        for index, column in mapping.items():
+            raw[column.name] = cells[index] if index < len(cells) else None
+        if all(is_blank(v) for v in raw.values()):
+            # Only unmapped columns have text (e.g. "制表人：张三" under the table).
+            skipped += 1
+            report.warning(
+                row_number, None, gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number}
+            )
+            continue
+        if [normalise_header(c) for c in cells] == header_cells:
+            skipped += 1
+            report.warning(
+                row_number, None, gettext("第%(row)s行是重复的表头，已跳过。") % {"row": row_number}
+            )
+            continue
+        if all(is_blank(raw[name]) for name in required_names):
+            skipped += 1
+            report.warning(
+                row_number,
+                None,
+                gettext("第%(row)s行的必填列都是空的，已跳过。") % {"row": row_number},
+            )
+            continue
+        values: dict[str, Any] = {}
+        for column in mapping.values():
+            value = raw[column.name]
+            if is_blank(value):
+                values[column.name] = None
+                if column.required:
+                    report.error(
+                        row_number,
+                        column.name,
+                        gettext("“%(column)s”不能为空，请填写。") % {"column": column.name},
+                    )
+                continue
+            try:
+                values[column.name] = column.parse(value)
+            except ValidationError as exc:
+                values[column.name] = None
+                for message in exc.messages:
+                    report.error(row_number, column.name, message)
+        parsed.append(ParsedRow(row=row_number, values=values, raw=raw))
+    return parsed, skipped
+
+
+def run_import(
+    importer: Importer,
+    source: str | bytes | BinaryIO,
+    *,
+    filename: str,
+    dry_run: bool,
+) -> ImportResult:
+    """Run one import end to end. Never raises for bad input: the result says what happened."""
+    dataset = importer.dataset
+    report = Report()
+    try:
+        sheet = read_sheet(source, filename=filename, preferred_sheet=dataset.sheet_name)
+    except UnusableFile as exc:
+        return refusal_result(exc.message, dry_run=dry_run)
+
+    if sheet.hidden_sheets:
+        report.warning(
+            None,
+            None,
+            gettext("已忽略隐藏的工作表：%(names)s。") % {"names": "、".join(sheet.hidden_sheets)},
+        )
+    if sheet.other_visible_sheets:
+        report.warning(
+            None,
+            None,
+            gettext("只读取了工作表“%(sheet)s”，未读取：%(names)s。")
+            % {"sheet": sheet.name, "names": "、".join(sheet.other_visible_sheets)},
+        )
+
+    try:
+        position, mapping, unknown = locate_header(sheet, dataset)
+    except ImportRefused as exc:
+        return refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
+    except _MissingColumns as exc:
+        errors = [
+            Issue(
+                None,
+                name,
+                gettext("缺少必填列“%(column)s”，请按模板补上该列。") % {"column": name},
+            )
+            for name in exc.missing
+        ]
+        return ImportResult(
+            ok=False,
+            applied=False,
+            dry_run=dry_run,
+            counts=_counts(errors=len(errors)),
+            errors=errors,
+            warnings=report.warnings,
+            exit_code=2,
+            sheet_name=sheet.name,
+        )
+    report.warnings.extend(unknown)
+
+    data_rows = len(sheet.rows) - position - 1
+    if data_rows > MAX_DATA_ROWS:
+        return refusal_result(
+            gettext("文件有%(rows)s行数据，超过了%(max)s行的上限，请拆分后分批上传。")
+            % {"rows": data_rows, "max": MAX_DATA_ROWS},
+            dry_run=dry_run,
+            report=report,
+        )
+
+    rows, skipped = parse_rows(sheet, dataset, position, mapping, report)
+    importer.columns_present = frozenset(c.name for c in mapping.values())
+    base = {
+        "sheet_name": sheet.name,
+        "columns": [c.name for c in mapping.values()],
+    }
+    # Cross-row checks only see rows whose own cells parsed, so one bad cell is reported once.
+    rows_with_errors = {issue.row for issue in report.errors}
+    clean_rows = [r for r in rows if r.row not in rows_with_errors]
+    importer.check(clean_rows, report)
+    if report.errors:
+        report.errors.sort(key=lambda issue: (issue.row or 0))
+        return ImportResult(
+            ok=False,
+            applied=False,
+            dry_run=dry_run,
+            counts=_counts(rows=len(rows) + skipped, skipped=skipped, errors=len(report.errors)),
+            errors=report.errors,
+            warnings=report.warnings,
+            exit_code=1,
+            **base,
+        )
+
+    try:
+        if dry_run:
+            plan = importer.plan(rows, report)
+        else:
+            with transaction.atomic():
+                plan = importer.plan(rows, report)
+                importer.apply(plan)
+    except ImportRefused as exc:
+        refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
+        refusal.sheet_name = sheet.name
+        return refusal
+
+    counts = _counts(**{**plan.counts, "rows": len(rows) + skipped, "skipped": skipped})
+    return ImportResult(
+        ok=True,
+        applied=not dry_run,
+        dry_run=dry_run,
+        counts=counts,
+        errors=[],
+        warnings=report.warnings,
+        exit_code=0,
+        details=plan.details,
+        **base,
+    )
+
+
+def lookup_in_chunks(
+    queryset: Any, field_name: str, keys: Iterable[Any], chunk_size: int = 5000
+) -> list[Any]:
+    """Fetch rows whose `field_name` is in `keys` with a few IN queries (SQLite caps parameters)."""
+    keys = list(keys)
+    found: list[Any] = []
+    for start in range(0, len(keys), chunk_size):
+        found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
+    return found

@@ -1,0 +1,195 @@
+"""Demo data for a fresh development machine: run it as often as you like, it duplicates nothing."""
+
+import datetime
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn import ric, uscc
+
+from core.choices import ContractType, PoliticalStatus, SkillLevel
+from core.roles import Role, roles_setup
+from enterprises.models import Enterprise, IndustrialPark, Village
+from workers.models import Employment, Worker
+
+DEMO_PASSWORD = "demo-2026"
+
+VILLAGES = ["城东社区", "城南社区", "剡湖村", "鹿山村", "浦口村"]
+PARKS = ["剡湖工业园区", "城北工业园区"]
+# (name, village index, park index or None, above-scale, industry, workers)
+ENTERPRISES = [
+    ("嵊州市剡湖领带有限公司", 0, 0, True, "纺织服装", 80),
+    ("浙江剡湖电机股份有限公司", 0, 0, True, "电机制造", 70),
+    ("嵊州市鹿山厨具有限公司", 3, 1, True, "厨具电器", 50),
+    ("嵊州市城南茶业有限公司", 1, None, False, "茶叶加工", 24),
+    ("嵊州市浦口机械配件厂", 4, 1, False, "机械配件", 18),
+    ("嵊州市剡湖村竹编工艺社", 2, None, False, "工艺品", 12),
+    ("嵊州市城东印刷有限公司", 0, None, False, "印刷", 16),
+    ("嵊州市鹿山新材料有限公司", 3, 1, True, "新材料", 40),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈钱"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕春晓东丹玲斌浩宇"
+POSITIONS = ["操作工", "装配工", "质检员", "机修工", "电工", "仓管员", "班组长", "技术员", "文员"]
+OFFICE_POSITIONS = {"仓管员", "技术员", "文员"}
+
+
+def demo_uscc(index: int) -> str:
+    body = "91330683MA2D%05d" % (index * 37 + 101)
+    return body + uscc.calc_check_digit(body)
+
+
+def demo_id_number(rng: random.Random) -> str:
+    birth = datetime.date(1966, 1, 1) + datetime.timedelta(days=rng.randrange(0, 38 * 365))
+    body = "330683%s%03d" % (birth.strftime("%Y%m%d"), rng.randrange(1, 999))
+    return body + ric.calc_check_digit(body + "0")
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：村（社区）、工业园区、企业、约三百名职工和每个角色一个演示账号。"
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(20210701)
+        roles_setup()
+        villages = [Village.objects.get_or_create(name=name)[0] for name in VILLAGES]
+        parks = [IndustrialPark.objects.get_or_create(name=name)[0] for name in PARKS]
+
+        enterprises = []
+        for index, (name, village, park, above, industry, _size) in enumerate(ENTERPRISES):
+            enterprise, _created = Enterprise.objects.update_or_create(
+                uscc=demo_uscc(index),
+                defaults={
+                    "name": name,
+                    "village": villages[village],
+                    "park": parks[park] if park is not None else None,
+                    "is_above_scale": above,
+                    "industry": industry,
+                    "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    "phone": "0575-8%07d" % rng.randrange(0, 10**7),
+                },
+            )
+            enterprises.append(enterprise)
+
+        created_workers = 0
+        if not Worker.objects.filter(employments__enterprise__in=enterprises).exists():
+            created_workers = self._seed_workers(rng, enterprises)
+        users = self._seed_users(enterprises)
+        self.stdout.write(
+            "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
+            % (len(villages), len(parks), len(enterprises), created_workers)
+        )
+        self.stdout.write("演示账号（密码均为 %s）：%s" % (DEMO_PASSWORD, "、".join(users)))
+
+    def _seed_workers(self, rng: random.Random, enterprises: list[Enterprise]) -> int:
+        statuses = [
+            (PoliticalStatus.MASSES, 60),
+            (PoliticalStatus.PARTY_MEMBER, 14),
+            (PoliticalStatus.PROBATIONARY_MEMBER, 3),
+            (PoliticalStatus.LEAGUE_MEMBER, 18),
+            (PoliticalStatus.DEMOCRATIC_PARTY, 2),
+            (PoliticalStatus.NON_PARTY, 3),
+        ]
+        levels = [("", 30), (SkillLevel.APPRENTICE, 10), (SkillLevel.JUNIOR, 22)]
+        levels += [(SkillLevel.INTERMEDIATE, 18), (SkillLevel.SENIOR, 12)]
+        levels += [(SkillLevel.TECHNICIAN, 5), (SkillLevel.SENIOR_TECHNICIAN, 2)]
+        levels += [(SkillLevel.CHIEF_TECHNICIAN, 1)]
+        today = datetime.date.today()
+        seen: set[str] = set()
+        workers: list[Worker] = []
+        plans: list[tuple[int, Enterprise]] = []
+        for enterprise, spec in zip(enterprises, ENTERPRISES, strict=True):
+            for _ in range(spec[5]):
+                number = demo_id_number(rng)
+                while number in seen:
+                    number = demo_id_number(rng)
+                seen.add(number)
+                member = rng.random() < 0.7
+                worker = Worker(
+                    id_number=number,
+                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", rng.choice(GIVEN)]),
+                    phone="1%d%09d" % (rng.choice([3, 5, 7, 8]), rng.randrange(0, 10**9)),
+                    education=rng.choice(["初中", "高中", "中专", "大专", "本科"]),
+                    political_status=rng.choices(*zip(*statuses, strict=True))[0],
+                    skill_level=rng.choices(*zip(*levels, strict=True))[0],
+                    is_union_member=member,
+                    union_joined_on=today - datetime.timedelta(days=rng.randrange(30, 3000))
+                    if member
+                    else None,
+                )
+                worker.derive_from_id_number()
+                workers.append(worker)
+                plans.append((len(workers) - 1, enterprise))
+        Worker.objects.bulk_create(workers)
+
+        employments: list[Employment] = []
+        for worker_index, enterprise in plans:
+            worker = workers[worker_index]
+            earliest = worker.birth_date.replace(year=worker.birth_date.year + 18)
+            start = max(earliest, datetime.date(2005, 1, 1))
+            hire = start + datetime.timedelta(days=rng.randrange(0, max(1, (today - start).days - 30)))
+            position = rng.choice(POSITIONS)
+            departed = rng.random() < 0.06
+            employments.append(
+                Employment(
+                    worker=worker,
+                    enterprise=enterprise,
+                    position=position,
+                    is_frontline=position not in OFFICE_POSITIONS,
+                    contract_type=rng.choice(
+                        [ContractType.FIXED_TERM] * 6
+                        + [ContractType.OPEN_ENDED] * 3
+                        + [ContractType.DISPATCHED, ContractType.RETIREE_REHIRED]
+                    ),
+                    hire_date=hire,
+                    departure_date=hire + datetime.timedelta(days=rng.randrange(1, (today - hire).days + 1))
+                    if departed
+                    else None,
+                )
+            )
+        # A few transfers: one person, a past job at one enterprise and a current one at another.
+        for worker_index, enterprise in plans[:: len(plans) // 4][:4]:
+            worker = workers[worker_index]
+            current = next(e for e in employments if e.worker is worker)
+            other = enterprises[(enterprises.index(enterprise) + 1) % len(enterprises)]
+            earliest = worker.birth_date.replace(year=worker.birth_date.year + 18)
+            if current.hire_date - earliest > datetime.timedelta(days=400):
+                employments.append(
+                    Employment(
+                        worker=worker,
+                        enterprise=other,
+                        position=rng.choice(POSITIONS),
+                        is_frontline=True,
+                        contract_type=ContractType.FIXED_TERM,
+                        hire_date=current.hire_date - datetime.timedelta(days=400),
+                        departure_date=current.hire_date - datetime.timedelta(days=1),
+                    )
+                )
+        Employment.objects.bulk_create(employments)
+        return len(workers)
+
+    def _seed_users(self, enterprises: list[Enterprise]) -> list[str]:
+        user_model = get_user_model()
+        specs = [
+            ("staff", Role.STAFF, True, "街道", "工作人员"),
+            ("hr", Role.HR, False, "企业", "人事"),
+            ("union", Role.UNION_OFFICER, True, "工会", "干部"),
+            ("official", Role.OFFICIAL, False, "市产改办", "领导"),
+        ]
+        names = []
+        for username, role, is_staff, last, first in specs:
+            user, created = user_model.objects.get_or_create(
+                username=username,
+                defaults={"is_staff": is_staff, "last_name": last, "first_name": first},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            names.append(username)
+            if role == Role.HR:
+                for enterprise in enterprises[:2]:
+                    enterprise.hr_users.add(user)
+        return names

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLog(models.Model):
+    """Who changed what and when: written by services for every write that matters."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.created_at, self.action, self.object_id)
+
+
+def import_upload_path(instance: "ImportRecord", filename: str) -> str:
+    return "imports/%s/%s" % (instance.kind, filename)
+
+
+class ImportRecord(models.Model):
+    """An upload of a spreadsheet: recorded before anything else happens (STYLE.md rule 4)."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISES = "enterprises", _("企业名录")
+        ROSTER = "roster", _("花名册")
+        UNIONS = "unions", _("工会组织")
+        TRAINING_FUNDS = "training_funds", _("教育培训经费")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        VALIDATED = "validated", _("已校验，待确认")
+        INVALID = "invalid", _("有错误，未导入")
+        REFUSED = "refused", _("文件无法使用")
+        APPLIED = "applied", _("已导入")
+        FAILED = "failed", _("处理失败")
+
+    kind = models.CharField(_("数据类型"), max_length=20, choices=Kind.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_records",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_records",
+    )
+    source = models.CharField(_("来源"), max_length=20, default="web")
+    file = models.FileField(_("文件"), upload_to=import_upload_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    size = models.PositiveIntegerField(_("文件大小"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    sheet_name = models.CharField(_("读取的工作表"), max_length=100, blank=True)
+    counts = models.JSONField(_("统计"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.get_kind_display(), self.original_name)

@@ -1,0 +1,120 @@
+"""The four roles of DOMAIN.md as Django groups, and what each may do.
+
+Permissions say which kinds of record a role may touch; selectors (e.g.
+`workers.selectors.workers_visible_to`) say which rows. Both are needed.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+# Apps whose every permission sub-district staff hold ("everything", DOMAIN.md).
+STAFF_APPS = (
+    "core",
+    "enterprises",
+    "workers",
+    "unions",
+    "training",
+    "honors",
+    "compliance",
+    "reports",
+    "django_celery_beat",
+)
+
+
+class Role(models.TextChoices):
+    """Group names are the Chinese role names users see in the admin."""
+
+    STAFF = "街道工作人员", _("街道工作人员")
+    HR = "企业人事", _("企业人事")
+    UNION_OFFICER = "工会干部", _("工会干部")
+    OFFICIAL = "领导", _("领导/市产改办")
+
+
+# Explicit "app_label.codename" grants; staff get STAFF_APPS wholesale plus these.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.STAFF: (
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    ),
+    # Own enterprise only; rows are narrowed by the selectors.
+    Role.HR: (
+        "enterprises.view_enterprise",
+        "workers.view_worker",
+        "workers.add_worker",
+        "workers.change_worker",
+        "workers.view_employment",
+        "workers.add_employment",
+        "workers.change_employment",
+    ),
+    # Union and membership data for all enterprises; read-only on workers.
+    Role.UNION_OFFICER: (
+        "enterprises.view_village",
+        "enterprises.view_industrialpark",
+        "enterprises.view_enterprise",
+        "workers.view_worker",
+        "workers.view_employment",
+    ),
+    # Reports and aggregate figures only: no model of personal data.
+    Role.OFFICIAL: (),
+}
+
+
+def _permissions_for(role: str) -> list[Permission]:
+    explicit = ROLE_PERMISSIONS[role]
+    query = models.Q(pk__in=[])
+    for name in explicit:
+        app_label, codename = name.split(".", 1)
+        query |= models.Q(content_type__app_label=app_label, codename=codename)
+    if role == Role.STAFF:
+        query |= models.Q(content_type__app_label__in=STAFF_APPS)
+    permissions = list(Permission.objects.filter(query))
+    found = {"%s.%s" % (p.content_type.app_label, p.codename) for p in permissions}
+    missing = set(explicit) - found
+    if missing:
+        raise LookupError("unknown permissions for role %s: %s" % (role, sorted(missing)))
+    return permissions
+
+
+@transaction.atomic
+def roles_setup() -> dict[str, int]:
+    """Create or update the role groups so each holds exactly its permissions. Idempotent."""
+    result = {}
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        permissions = _permissions_for(role)
+        group.permissions.set(permissions)
+        result[role.value] = len(permissions)
+    return result
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._role_cache = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_sub_district_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Superusers and 街道工作人员 see all data (DOMAIN.md)."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.STAFF)
+
+
+def sees_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Full ID numbers and phones: staff, and HR for the workers their selector gives them."""
+    return is_sub_district_staff(user) or has_role(user, Role.HR)
+
+
+def users_with_role(role: str) -> Iterable:
+    return Group.objects.get(name=role).user_set.all()

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.roles import Role, has_role, is_sub_district_staff
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work is (DOMAIN.md: who uses it)."""
+    user = request.user
+    if is_sub_district_staff(user):
+        return redirect("admin:index")
+    if has_role(user, Role.HR):
+        return redirect("workers:list")
+    if has_role(user, Role.UNION_OFFICER):
+        return redirect("admin:index") if user.is_staff else redirect("workers:list")
+    if has_role(user, Role.OFFICIAL):
+        return redirect("reports:figures")
+    return render(request, "core/no_role.html", status=403)

@@ -1,0 +1,36 @@
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
+
+from reports.selectors import FIGURE_LABELS, quarter_report
+
+
+class Command(BaseCommand):
+    help = "计算某季度的改革进展指标（DOMAIN.md 的报表指标）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quarter", required=True, help="例如 2026Q4")
+        parser.add_argument("--output", help="写出季度报表 .xlsx（由报表功能提供）")
+        parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 对象")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report = quarter_report(options["quarter"])
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        if options["output"]:
+            # The quarterly workbook belongs to the reports issue; refuse rather than pretend.
+            self.stderr.write(gettext("暂不支持 --output：季度报表 .xlsx 尚未实现。"))
+            sys.exit(2)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            return
+        self.stdout.write(
+            gettext("%(quarter)s 截至 %(as_of)s") % {"quarter": report["quarter"], "as_of": report["as_of"]}
+        )
+        for key, value in report["kpis"].items():
+            shown = "—" if value is None else value
+            self.stdout.write("%s（%s）：%s" % (FIGURE_LABELS[key], key, shown))

@@ -1,0 +1,172 @@
+"""The report figures of DOMAIN.md, computed from the registers with a few aggregate queries.
+
+One selector serves the `build_report` command, the officials' page and (later) the quarterly
+workbook, so every place shows the same number for the same date.
+"""
+
+import datetime
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
+from enterprises.models import Enterprise
+from workers.models import Employment
+
+# The keys of DOMAIN.md's report-figure table, in its order.
+FIGURE_KEYS = (
+    "enterprises_total",
+    "enterprises_above_scale",
+    "enterprises_with_union",
+    "enterprises_above_scale_with_union",
+    "union_establishment_rate",
+    "union_establishment_rate_above_scale",
+    "workers_total",
+    "frontline_workers",
+    "union_members",
+    "union_membership_rate",
+    "frontline_party_members",
+    "frontline_party_member_rate",
+    "skilled_workers",
+    "skilled_worker_rate",
+    "high_skilled_workers",
+    "high_skilled_worker_rate",
+    "technicians_total",
+    "fund_declarations",
+    "fund_extraction_compliant",
+    "fund_frontline_compliant",
+)
+
+FIGURE_LABELS = {
+    "enterprises_total": _("企业总数"),
+    "enterprises_above_scale": _("规上企业数"),
+    "enterprises_with_union": _("已建工会（含联合工会覆盖）企业数"),
+    "enterprises_above_scale_with_union": _("已建工会的规上企业数"),
+    "union_establishment_rate": _("工会组建率"),
+    "union_establishment_rate_above_scale": _("规上企业工会组建率"),
+    "workers_total": _("在职职工数"),
+    "frontline_workers": _("一线职工数"),
+    "union_members": _("工会会员数"),
+    "union_membership_rate": _("入会率"),
+    "frontline_party_members": _("一线职工党员数"),
+    "frontline_party_member_rate": _("一线职工党员比例"),
+    "skilled_workers": _("技能人才数"),
+    "skilled_worker_rate": _("技能人才占比"),
+    "high_skilled_workers": _("高技能人才数"),
+    "high_skilled_worker_rate": _("高技能人才占比"),
+    "technicians_total": _("技师及以上人数"),
+    "fund_declarations": _("教育培训经费申报数"),
+    "fund_extraction_compliant": _("经费足额提取（8%）企业数"),
+    "fund_frontline_compliant": _("一线使用达标（60%）企业数"),
+}
+RATE_KEYS = frozenset(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key)
+
+_QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)
+
+
+def parse_quarter(quarter: str) -> tuple[int, int]:
+    """'2026Q4' → (2026, 4); raises ValueError with a Chinese message otherwise."""
+    match = _QUARTER.match(quarter.strip())
+    if not match:
+        raise ValueError(gettext("季度格式应为 2026Q4 这样的“年份Q季度”。"))
+    return int(match.group(1)), int(match.group(2))
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def quarter_as_of(quarter: str, today: datetime.date | None = None) -> datetime.date:
+    """The quarter's last day, or today if that is earlier (DOMAIN.md)."""
+    year, number = parse_quarter(quarter)
+    today = today or timezone.localdate()
+    return min(quarter_end(year, number), today)
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A fraction rounded half-up to 4 decimals; null over an empty total (DOMAIN.md)."""
+    if not denominator:
+        return None
+    value = (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+    return float(value)
+
+
+def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
+    """Every figure of DOMAIN.md's table as of `as_of`, in the table's order."""
+    enterprises = Enterprise.objects.aggregate(
+        total=Count("pk"), above_scale=Count("pk", filter=Q(is_above_scale=True))
+    )
+    # Union organisations arrive with the unions issue; until then no enterprise is covered.
+    with_union = 0
+    above_scale_with_union = 0
+
+    member = Q(worker__is_union_member=True) & (
+        Q(worker__union_joined_on__isnull=True) | Q(worker__union_joined_on__lte=as_of)
+    )
+    frontline = Q(is_frontline=True)
+    workers = Employment.objects.active_on(as_of).aggregate(
+        total=Count("worker", distinct=True),
+        frontline=Count("worker", distinct=True, filter=frontline),
+        members=Count("worker", distinct=True, filter=member),
+        frontline_party=Count(
+            "worker",
+            distinct=True,
+            filter=frontline & Q(worker__political_status__in=PARTY_STATUSES),
+        ),
+        skilled=Count("worker", distinct=True, filter=Q(worker__skill_level__in=SKILLED_LEVELS)),
+        high_skilled=Count(
+            "worker", distinct=True, filter=Q(worker__skill_level__in=HIGH_SKILLED_LEVELS)
+        ),
+        technicians=Count(
+            "worker", distinct=True, filter=Q(worker__skill_level__in=TECHNICIAN_LEVELS)
+        ),
+    )
+    # Training-fund declarations arrive with the training-fund issue.
+    fund_declarations = fund_extraction_compliant = fund_frontline_compliant = 0
+
+    figures = {
+        "enterprises_total": enterprises["total"],
+        "enterprises_above_scale": enterprises["above_scale"],
+        "enterprises_with_union": with_union,
+        "enterprises_above_scale_with_union": above_scale_with_union,
+        "union_establishment_rate": rate(with_union, enterprises["total"]),
+        "union_establishment_rate_above_scale": rate(
+            above_scale_with_union, enterprises["above_scale"]
+        ),
+        "workers_total": workers["total"],
+        "frontline_workers": workers["frontline"],
+        "union_members": workers["members"],
+        "union_membership_rate": rate(workers["members"], workers["total"]),
+        "frontline_party_members": workers["frontline_party"],
+        "frontline_party_member_rate": rate(workers["frontline_party"], workers["frontline"]),
+        "skilled_workers": workers["skilled"],
+        "skilled_worker_rate": rate(workers["skilled"], workers["total"]),
+        "high_skilled_workers": workers["high_skilled"],
+        "high_skilled_worker_rate": rate(workers["high_skilled"], workers["total"]),
+        "technicians_total": workers["technicians"],
+        "fund_declarations": fund_declarations,
+        "fund_extraction_compliant": fund_extraction_compliant,
+        "fund_frontline_compliant": fund_frontline_compliant,
+    }
+    assert tuple(figures) == FIGURE_KEYS
+    return figures
+
+
+def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str, Any]:
+    """The `build_report --json` object (INTERFACES.md)."""
+    year, number = parse_quarter(quarter)
+    as_of = quarter_as_of(quarter, today)
+    return {
+        "quarter": "%dQ%d" % (year, number),
+        "as_of": as_of.isoformat(),
+        "kpis": report_figures(as_of=as_of),
+    }

