@@ -98,7 +98,7 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
     cached = getattr(user, "_role_cache", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
-        user._role_cache = cached  # type: ignore[union-attr]
+        setattr(user, "_role_cache", cached)  # noqa: B010 - a per-request cache on the instance
     return cached
 
 

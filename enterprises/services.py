@@ -11,7 +11,7 @@ from enterprises.importers import EnterpriseImporter
 def enterprise_register_import(
     *, user: Any, filename: str, content: bytes, dry_run: bool, source: str = "web"
 ) -> tuple[ImportResult, ImportRecord | None]:
-    """Load the statistics office's register; all-or-nothing (DOMAIN.md). A dry run writes nothing."""
+    """Load the statistics office's register, all-or-nothing (DOMAIN.md); dry runs write nothing."""
     record = None
     if not dry_run:
         record = import_record_create(

@@ -43,7 +43,9 @@ def figures(request: HttpRequest) -> HttpResponse:
         for key, value in report["kpis"].items()
     ]
     quarters = [
-        "%dQ%d" % (year, q) for year in range(today.year, today.year - 3, -1) for q in (4, 3, 2, 1)
+        "%dQ%d" % (year, q)
+        for year in range(today.year, today.year - 3, -1)
+        for q in (4, 3, 2, 1)
         if datetime.date(year, 3 * q - 2, 1) <= today
     ]
     return render(

@@ -13,7 +13,9 @@ def make_uscc(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def make_id_number(n: int, birth: datetime.date = datetime.date(1980, 5, 17), sex: str = "M") -> str:
+def make_id_number(
+    n: int, birth: datetime.date = datetime.date(1980, 5, 17), sex: str = "M"
+) -> str:
     """A valid 嵊州市 (330683) number; the sequence digit's parity gives the sex."""
     sequence = (n % 400) * 2 + (1 if sex == "M" else 2)
     body = "330683%s%03d" % (birth.strftime("%Y%m%d"), sequence)
@@ -59,7 +61,9 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Worker
 
-    id_number = factory.Sequence(lambda n: make_id_number(n, datetime.date(1970 + n % 30, 1 + n % 12, 1 + n % 28)))
+    id_number = factory.Sequence(
+        lambda n: make_id_number(n, datetime.date(1970 + n % 30, 1 + n % 12, 1 + n % 28))
+    )
     name = factory.Sequence(lambda n: "职工%d" % n)
     phone = factory.Sequence(lambda n: "138%08d" % n)
 

@@ -44,6 +44,11 @@ class Worker(models.Model):
     def __str__(self) -> str:
         return "%s（%s）" % (self.name, self.masked_id_number)
 
+    def save(self, *args, **kwargs) -> None:
+        if self.id_number and (not self.sex or not self.birth_date):
+            self.derive_from_id_number()
+        super().save(*args, **kwargs)
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
@@ -63,11 +68,6 @@ class Worker(models.Model):
         super().clean()
         if self.id_number:
             self.derive_from_id_number()
-
-    def save(self, *args, **kwargs) -> None:
-        if self.id_number and (not self.sex or not self.birth_date):
-            self.derive_from_id_number()
-        super().save(*args, **kwargs)
 
 
 class EmploymentQuerySet(models.QuerySet):

@@ -26,9 +26,7 @@ def workers_visible_to(user: Any) -> QuerySet[Worker]:
         return queryset
     if has_role(user, Role.HR):
         return queryset.filter(
-            Exists(
-                Employment.objects.filter(worker=OuterRef("pk"), enterprise__hr_users=user)
-            )
+            Exists(Employment.objects.filter(worker=OuterRef("pk"), enterprise__hr_users=user))
         )
     return queryset.none()
 

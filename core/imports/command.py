@@ -81,7 +81,12 @@ class ImportCommand(BaseCommand):
             where.append(gettext("第%(row)s行") % {"row": issue.row})
         if issue.column:
             where.append("“%s”" % issue.column)
-        return "%s %s：%s" % (kind, " ".join(where), issue.message) if where else "%s：%s" % (
-            kind,
-            issue.message,
+        return (
+            "%s %s：%s" % (kind, " ".join(where), issue.message)
+            if where
+            else "%s：%s"
+            % (
+                kind,
+                issue.message,
+            )
         )

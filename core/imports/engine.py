@@ -23,7 +23,8 @@ from core.imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
 
 logger = logging.getLogger(__name__)
 
-# How many rows from the top may hold titles before the header ("某某公司职工花名册", "填报日期：…").
+# How many rows from the top may hold titles before the header
+# ("某某公司职工花名册", "填报日期：…").
 HEADER_SEARCH_ROWS = 30
 
 
@@ -189,8 +190,7 @@ def locate_header(sheet: Sheet, dataset: DataSet) -> tuple[int, dict[int, Column
             header = normalise_header(cell)
             if not header:
                 continue
-            column = keys.get(header)
-            if column is None:
+            if header not in keys:
                 unknown.append(
                     Issue(
                         None,
@@ -199,6 +199,7 @@ def locate_header(sheet: Sheet, dataset: DataSet) -> tuple[int, dict[int, Column
                     )
                 )
                 continue
+            column = keys[header]
             if column.name in seen:
                 duplicate = column.name
             seen[column.name] = index
@@ -236,7 +237,7 @@ class _MissingColumns(Exception):
 def parse_rows(
     sheet: Sheet, dataset: DataSet, header_position: int, mapping: dict[int, Column], report: Report
 ) -> tuple[list[ParsedRow], int]:
-    """Parse every data row below the header; every bad cell becomes an error. Returns rows, skipped."""
+    """Parse every row below the header; every bad cell becomes an error. Returns rows, skipped."""
     parsed: list[ParsedRow] = []
     skipped = 0
     header_cells = [normalise_header(c) for c in sheet.rows[header_position][1]]
@@ -249,7 +250,9 @@ def parse_rows(
             # Only unmapped columns have text (e.g. "制表人：张三" under the table).
             skipped += 1
             report.warning(
-                row_number, None, gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number}
+                row_number,
+                None,
+                gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number},
             )
             continue
         if [normalise_header(c) for c in cells] == header_cells:
@@ -362,7 +365,7 @@ def run_import(
     clean_rows = [r for r in rows if r.row not in rows_with_errors]
     importer.check(clean_rows, report)
     if report.errors:
-        report.errors.sort(key=lambda issue: (issue.row or 0))
+        report.errors.sort(key=lambda issue: issue.row or 0)
         return ImportResult(
             ok=False,
             applied=False,

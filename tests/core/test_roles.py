@@ -10,9 +10,13 @@ from core.roles import Role, roles_setup
 @pytest.mark.django_db
 def test_setup_roles_is_idempotent_and_gives_each_role_its_permissions():
     call_command("setup_roles", stdout=io.StringIO())
-    first = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
+    first = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
     call_command("setup_roles", stdout=io.StringIO())
-    second = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
+    second = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
 
     assert first == second
     assert set(first) == {r.value for r in Role}
@@ -43,7 +47,16 @@ def test_seed_demo_twice_duplicates_nothing():
     counts = (Enterprise.objects.count(), Worker.objects.count(), Employment.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert counts == (Enterprise.objects.count(), Worker.objects.count(), Employment.objects.count())
+    assert counts == (
+        Enterprise.objects.count(),
+        Worker.objects.count(),
+        Employment.objects.count(),
+    )
     assert counts[0] >= 5 and 200 <= counts[1] <= 400
-    for username, role in [("staff", Role.STAFF), ("hr", Role.HR), ("union", Role.UNION_OFFICER), ("official", Role.OFFICIAL)]:
+    for username, role in [
+        ("staff", Role.STAFF),
+        ("hr", Role.HR),
+        ("union", Role.UNION_OFFICER),
+        ("official", Role.OFFICIAL),
+    ]:
         assert Group.objects.get(name=role).user_set.filter(username=username).exists()

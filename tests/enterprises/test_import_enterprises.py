@@ -200,7 +200,9 @@ def test_not_a_spreadsheet_is_exit_2_whatever_the_extension(tmp_path):
 
 @pytest.mark.django_db
 def test_numeric_cell_uscc_tells_to_format_as_text(tmp_path):
-    path = write_xlsx(tmp_path / "a.xlsx", [HEADER, [9.13306830000001e17, "甲", "城东社区", None, "是", None]])
+    path = write_xlsx(
+        tmp_path / "a.xlsx", [HEADER, [9.13306830000001e17, "甲", "城东社区", None, "是", None]]
+    )
 
     code, result = run(path)
 

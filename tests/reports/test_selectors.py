@@ -23,21 +23,33 @@ def registers(db):
         return WorkerFactory(**fields)
 
     # 1: active frontline party member, junior skill, union member → counts everywhere.
-    w1 = worker(political_status=PoliticalStatus.PARTY_MEMBER, skill_level=SkillLevel.JUNIOR,
-                is_union_member=True, union_joined_on=datetime.date(2019, 1, 1))
+    w1 = worker(
+        political_status=PoliticalStatus.PARTY_MEMBER,
+        skill_level=SkillLevel.JUNIOR,
+        is_union_member=True,
+        union_joined_on=datetime.date(2019, 1, 1),
+    )
     EmploymentFactory(worker=w1, enterprise=above, is_frontline=True)
     # 2: active frontline probationary member, technician (skilled, high-skilled, technician).
-    w2 = worker(political_status=PoliticalStatus.PROBATIONARY_MEMBER,
-                skill_level=SkillLevel.TECHNICIAN)
+    w2 = worker(
+        political_status=PoliticalStatus.PROBATIONARY_MEMBER, skill_level=SkillLevel.TECHNICIAN
+    )
     EmploymentFactory(worker=w2, enterprise=above, is_frontline=True)
-    # 3: active office worker, senior skill, union member who joined after the date → not a member yet.
-    w3 = worker(skill_level=SkillLevel.SENIOR, is_union_member=True,
-                union_joined_on=datetime.date(2026, 10, 15))
+    # 3: active office worker, senior skill, joined the union after the date → not yet a member.
+    w3 = worker(
+        skill_level=SkillLevel.SENIOR,
+        is_union_member=True,
+        union_joined_on=datetime.date(2026, 10, 15),
+    )
     EmploymentFactory(worker=w3, enterprise=small, is_frontline=False)
     # 4: transferred: departed from `above` and active at `small` → one worker, frontline at small.
     w4 = worker(skill_level=SkillLevel.APPRENTICE, is_union_member=True)
-    EmploymentFactory(worker=w4, enterprise=above, hire_date=datetime.date(2018, 1, 1),
-                      departure_date=datetime.date(2021, 1, 1))
+    EmploymentFactory(
+        worker=w4,
+        enterprise=above,
+        hire_date=datetime.date(2018, 1, 1),
+        departure_date=datetime.date(2021, 1, 1),
+    )
     EmploymentFactory(worker=w4, enterprise=small, hire_date=datetime.date(2021, 2, 1))
     # 5: hired after the date → not counted.
     w5 = worker(political_status=PoliticalStatus.PARTY_MEMBER)

@@ -34,7 +34,10 @@ def test_selector_matrix(two_enterprises, hr_user, staff_user, union_user, offic
     everyone = {"本厂职工", "别厂职工", "调入职工"}
     assert set(workers_visible_to(staff_user).values_list("name", flat=True)) == everyone
     assert set(workers_visible_to(union_user).values_list("name", flat=True)) == everyone
-    assert set(workers_visible_to(hr_user).values_list("name", flat=True)) == {"本厂职工", "调入职工"}
+    assert set(workers_visible_to(hr_user).values_list("name", flat=True)) == {
+        "本厂职工",
+        "调入职工",
+    }
     assert not workers_visible_to(official_user).exists()
     hr_positions = set(employments_visible_to(hr_user).values_list("position", flat=True))
     assert "旧岗位" not in hr_positions and "新岗位" in hr_positions
@@ -107,9 +110,7 @@ def test_union_officer_sees_all_workers_without_id_numbers_or_phones(
 def test_union_officer_cannot_change_workers(client, two_enterprises, union_user):
     client.force_login(union_user)
     mine = two_enterprises["mine"]
-    response = client.post(
-        reverse("admin:workers_worker_change", args=[mine.pk]), {"name": "改名"}
-    )
+    response = client.post(reverse("admin:workers_worker_change", args=[mine.pk]), {"name": "改名"})
     assert response.status_code == 403
     mine.refresh_from_db()
     assert mine.name == "本厂职工"

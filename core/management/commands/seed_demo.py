@@ -30,7 +30,7 @@ ENTERPRISES = [
     ("嵊州市城东印刷有限公司", 0, None, False, "印刷", 16),
     ("嵊州市鹿山新材料有限公司", 3, 1, True, "新材料", 40),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈钱"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕春晓东丹玲斌浩宇"
 POSITIONS = ["操作工", "装配工", "质检员", "机修工", "电工", "仓管员", "班组长", "技术员", "文员"]
 OFFICE_POSITIONS = {"仓管员", "技术员", "文员"}
@@ -109,7 +109,9 @@ class Command(BaseCommand):
                 member = rng.random() < 0.7
                 worker = Worker(
                     id_number=number,
-                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", rng.choice(GIVEN)]),
+                    name=rng.choice(SURNAMES)
+                    + rng.choice(GIVEN)
+                    + rng.choice(["", rng.choice(GIVEN)]),
                     phone="1%d%09d" % (rng.choice([3, 5, 7, 8]), rng.randrange(0, 10**9)),
                     education=rng.choice(["初中", "高中", "中专", "大专", "本科"]),
                     political_status=rng.choices(*zip(*statuses, strict=True))[0],
@@ -129,7 +131,9 @@ class Command(BaseCommand):
             worker = workers[worker_index]
             earliest = worker.birth_date.replace(year=worker.birth_date.year + 18)
             start = max(earliest, datetime.date(2005, 1, 1))
-            hire = start + datetime.timedelta(days=rng.randrange(0, max(1, (today - start).days - 30)))
+            hire = start + datetime.timedelta(
+                days=rng.randrange(0, max(1, (today - start).days - 30))
+            )
             position = rng.choice(POSITIONS)
             departed = rng.random() < 0.06
             employments.append(
@@ -144,7 +148,8 @@ class Command(BaseCommand):
                         + [ContractType.DISPATCHED, ContractType.RETIREE_REHIRED]
                     ),
                     hire_date=hire,
-                    departure_date=hire + datetime.timedelta(days=rng.randrange(1, (today - hire).days + 1))
+                    departure_date=hire
+                    + datetime.timedelta(days=rng.randrange(1, (today - hire).days + 1))
                     if departed
                     else None,
                 )

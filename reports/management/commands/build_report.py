@@ -29,7 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
         self.stdout.write(
-            gettext("%(quarter)s 截至 %(as_of)s") % {"quarter": report["quarter"], "as_of": report["as_of"]}
+            gettext("%(quarter)s 截至 %(as_of)s")
+            % {"quarter": report["quarter"], "as_of": report["as_of"]}
         )
         for key, value in report["kpis"].items():
             shown = "—" if value is None else value
