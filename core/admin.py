@@ -1,21 +1,60 @@
 from django.contrib import admin
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditLog, ImportRecord
 
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "original_name", "enterprise", "uploaded_by", "status"]
+    list_display = [
+        "created_at",
+        "kind",
+        "original_name",
+        "enterprise",
+        "uploaded_by",
+        "source",
+        "status",
+        "download_link",
+    ]
     list_filter = ["kind", "status", "source"]
     list_select_related = ["enterprise", "uploaded_by"]
     search_fields = ["original_name", "sha256"]
-    readonly_fields = [f.name for f in ImportRecord._meta.fields]
+    exclude = ["file"]
+    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "file"] + [
+        "download_link"
+    ]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("原始文件"))
+    def download_link(self, record: ImportRecord) -> str:
+        url = reverse("admin:core_importrecord_download", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("下载"))
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", download, name="core_importrecord_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        """The original upload, to users who may view the record (files hold personal data)."""
+        record = self.get_queryset(request).filter(pk=pk).first()
+        if record is None or not self.has_view_permission(request, record):
+            raise Http404
+        try:
+            handle = record.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=record.original_name)
 
 
 @admin.register(AuditLog)

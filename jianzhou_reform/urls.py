@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (rosters with ID numbers) are never served as public media: they are
+# downloaded through views that check who asks (e.g. the import record admin).
