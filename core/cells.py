@@ -34,6 +34,16 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Full-width ASCII (Ｕ+FF01–FF5E) and the ideographic space fold to ASCII, except the Chinese
+# punctuation that belongs in names and free text: （）：；，！？ stay as typed, so
+# "嵊州市丙公司（更名）" is stored the way the enterprise writes it.
+_KEEP_FULL_WIDTH = "（），：；！？"
+_WIDTH_FOLD = {
+    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULL_WIDTH
+}
+_WIDTH_FOLD[0x3000] = 0x20
+
+
 def _format_float(value: float) -> str:
     if math.isfinite(value) and value.is_integer():
         return str(int(value))
@@ -42,7 +52,8 @@ def _format_float(value: float) -> str:
 
 
 def normalise_text(value: object) -> str:
-    """Cell → clean text: NFKC, no invisible chars, one leading apostrophe dropped (INTERFACES.md).
+    """Cell → clean text: full-width letters and digits folded, no invisible chars, one leading
+    apostrophe dropped (INTERFACES.md).
 
     Text starting with = + - @ is kept as it is: it is data, never a formula.
     """
@@ -62,7 +73,7 @@ def normalise_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFC", str(value)).translate(_WIDTH_FOLD)
     text = _INVISIBLE.sub("", text).strip()
     # Excel's "store as text" marker; only one, a second apostrophe is the user's own.
     if text.startswith("'"):
@@ -75,7 +86,7 @@ def normalise_header(value: object) -> str:
 
     NFKC makes "所属村（社区）" and "所属村(社区)" equal (INTERFACES.md).
     """
-    text = _WHITESPACE.sub("", normalise_text(value))
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise_text(value)))
     return text.strip("*").rstrip(":").strip("*")
 
 
@@ -234,7 +245,8 @@ def _amount_error(label: str, value: object) -> ValidationError:
 
 
 def _amount_from_text(value: object, label: str) -> Decimal:
-    text = _WHITESPACE.sub("", normalise_text(value))
+    # NFKC also folds the full-width comma and ￥ that Chinese input methods type in amounts.
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise_text(value)))
     negative = False
     if text.startswith(_MINUS_SIGNS):
         negative, text = True, text[1:]
@@ -301,7 +313,7 @@ def parse_amount(value: object, *, label: str) -> Decimal:
 
 
 def _choice_key(value: object) -> str:
-    return _WHITESPACE.sub("", normalise_text(value)).casefold()
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise_text(value))).casefold()
 
 
 def _choice_lookup(choices: type[models.TextChoices], aliases: Mapping[str, str]) -> dict[str, str]:
