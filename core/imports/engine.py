@@ -356,10 +356,7 @@ def run_import(
 
     rows, skipped = parse_rows(sheet, dataset, position, mapping, report)
     importer.columns_present = frozenset(c.name for c in mapping.values())
-    base = {
-        "sheet_name": sheet.name,
-        "columns": [c.name for c in mapping.values()],
-    }
+    columns = [c.name for c in mapping.values()]
     # Cross-row checks only see rows whose own cells parsed, so one bad cell is reported once.
     rows_with_errors = {issue.row for issue in report.errors}
     clean_rows = [r for r in rows if r.row not in rows_with_errors]
@@ -374,7 +371,8 @@ def run_import(
             errors=report.errors,
             warnings=report.warnings,
             exit_code=1,
-            **base,
+            sheet_name=sheet.name,
+            columns=columns,
         )
 
     try:
@@ -399,7 +397,8 @@ def run_import(
         warnings=report.warnings,
         exit_code=0,
         details=plan.details,
-        **base,
+        sheet_name=sheet.name,
+        columns=columns,
     )
 
 
