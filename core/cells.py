@@ -32,6 +32,11 @@ from core.choices import (
 # Excel but make "张三" and "张三\u200b" different people.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WHITESPACE = re.compile(r"\s+")
+# A character that survives normalise_text, so the cell is not blank. The apostrophe is
+# Excel's text marker; a cell holding only that is empty.
+_VISIBLE = re.compile("[^\\s'\u200b-\u200d\u2060\ufeff\u00ad]")
+# Anything _WHITESPACE.sub(" ") would change: a run of two, or one that is not a plain space.
+_WHITESPACE_TO_COLLAPSE = re.compile(r"\s\s|[^\S ]")
 
 
 # Full-width ASCII (Ｕ+FF01–FF5E) and the ideographic space fold to ASCII, except the Chinese
@@ -59,6 +64,8 @@ def normalise_text(value: object) -> str:
     """
     if value is None:
         return ""
+    if type(value) is str:  # the common case first: imports call this for every cell
+        return _clean_str(value)
     if isinstance(value, bool):  # before int: bool is an int subclass
         return "是" if value else "否"
     if isinstance(value, int):
@@ -73,12 +80,20 @@ def normalise_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = unicodedata.normalize("NFC", str(value)).translate(_WIDTH_FOLD)
-    text = _INVISIBLE.sub("", text).strip()
+    return _clean_str(str(value))
+
+
+def _clean_str(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_WIDTH_FOLD)
+        text = _INVISIBLE.sub("", text)
+    text = text.strip()
     # Excel's "store as text" marker; only one, a second apostrophe is the user's own.
     if text.startswith("'"):
         text = text[1:].strip()
-    return _WHITESPACE.sub(" ", text)
+    if _WHITESPACE_TO_COLLAPSE.search(text):
+        text = _WHITESPACE.sub(" ", text)
+    return text
 
 
 def normalise_header(value: object) -> str:
@@ -91,7 +106,11 @@ def normalise_header(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return normalise_text(value) == ""
+    if value is None:
+        return True
+    if type(value) is str:
+        return _VISIBLE.search(value) is None
+    return False  # numbers, dates and booleans are values
 
 
 def parse_text(value: object, *, max_length: int, label: str) -> str:

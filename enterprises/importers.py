@@ -79,12 +79,13 @@ _SIMPLE_FIELDS = {
 }
 
 
-def _stored_fields(enterprise: Enterprise) -> dict[str, Any]:
-    stored = {field_name: getattr(enterprise, field_name) for field_name in _SIMPLE_FIELDS.values()}
-    stored["uscc"] = enterprise.uscc
-    stored["village_name"] = enterprise.village.name
-    stored["park_name"] = enterprise.park.name if enterprise.park else None
-    return stored
+# What the plan compares: the keys of `_wanted_fields`, read with one values_list query.
+_STORED_FIELDS = {
+    "uscc": "uscc",
+    "village_name": "village__name",
+    "park_name": "park__name",
+    **{field_name: field_name for field_name in _SIMPLE_FIELDS.values()},
+}
 
 
 class EnterpriseImporter(Importer):
@@ -105,13 +106,15 @@ class EnterpriseImporter(Importer):
                 first_row[uscc] = row.row
 
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
+        # Plain tuples, not model instances: a register re-import compares thousands of rows.
+        stored_rows = lookup_in_chunks(
+            Enterprise.objects.values_list("pk", *_STORED_FIELDS.values()),
+            "uscc",
+            [r.values[USCC] for r in rows],
+        )
         existing = {
-            e.uscc: e
-            for e in lookup_in_chunks(
-                Enterprise.objects.select_related("village", "park"),
-                "uscc",
-                [r.values[USCC] for r in rows],
-            )
+            stored[1]: (stored[0], dict(zip(_STORED_FIELDS, stored[1:], strict=True)))
+            for stored in stored_rows
         }
         villages = {v.name: v for v in Village.objects.all()}
         parks = {p.name: p for p in IndustrialPark.objects.all()}
@@ -141,7 +144,7 @@ class EnterpriseImporter(Importer):
             )
 
         to_create: list[dict[str, Any]] = []
-        to_update: list[tuple[Enterprise, dict[str, Any]]] = []
+        to_update: list[tuple[int, dict[str, Any]]] = []
         changes: list[dict[str, Any]] = []
         unchanged = 0
         for row in rows:
@@ -150,18 +153,18 @@ class EnterpriseImporter(Importer):
             if current is None:
                 to_create.append(wanted)
                 continue
-            stored = _stored_fields(current)
+            pk, stored = current
             diff = {}
             for field_name, value in wanted.items():
                 old = stored[field_name]
                 if old != value:
                     diff[field_name] = (old, value)
             if diff:
-                to_update.append((current, {k: v[1] for k, v in diff.items()}))
+                to_update.append((pk, {k: v[1] for k, v in diff.items()}))
                 changes.append(
                     {
                         "row": row.row,
-                        "uscc": current.uscc,
+                        "uscc": stored["uscc"],
                         "changes": {k: [str(v[0] or ""), str(v[1] or "")] for k, v in diff.items()},
                     }
                 )
@@ -212,7 +215,8 @@ class EnterpriseImporter(Importer):
         )
         changed_fields: set[str] = set()
         objects = []
-        for enterprise, fields in plan.data["update"]:
+        for pk, fields in plan.data["update"]:
+            enterprise = Enterprise(pk=pk)
             for name, value in resolve(fields).items():
                 setattr(enterprise, name, value)
                 changed_fields.add(name)

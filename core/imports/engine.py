@@ -240,13 +240,22 @@ def parse_rows(
     """Parse every row below the header; every bad cell becomes an error. Returns rows, skipped."""
     parsed: list[ParsedRow] = []
     skipped = 0
-    header_cells = [normalise_header(c) for c in sheet.rows[header_position][1]]
+    header_keys = {column.name: column.header_keys() for column in mapping.values()}
+    first_required = dataset.required[0].name
     required_names = {c.name for c in dataset.required}
+    columns = list(mapping.items())
+    # Parsed value or error per distinct raw value and column: most columns repeat their values
+    # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once.
+    caches: dict[str, dict[tuple[type, Any], tuple[Any, list[str] | None]]] = {
+        column.name: {} for column in mapping.values()
+    }
     for row_number, cells in sheet.rows[header_position + 1 :]:
-        raw: dict[str, Any] = {}
-        for index, column in mapping.items():
-            raw[column.name] = cells[index] if index < len(cells) else None
-        if all(is_blank(v) for v in raw.values()):
+        width = len(cells)
+        raw: dict[str, Any] = {
+            column.name: cells[index] if index < width else None for index, column in columns
+        }
+        blank = {name for name, value in raw.items() if is_blank(value)}
+        if len(blank) == len(raw):
             # Only unmapped columns have text (e.g. "制表人：张三" under the table).
             skipped += 1
             report.warning(
@@ -255,13 +264,13 @@ def parse_rows(
                 gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number},
             )
             continue
-        if [normalise_header(c) for c in cells] == header_cells:
+        if _is_header_again(raw, header_keys, first_required):
             skipped += 1
             report.warning(
                 row_number, None, gettext("第%(row)s行是重复的表头，已跳过。") % {"row": row_number}
             )
             continue
-        if all(is_blank(raw[name]) for name in required_names):
+        if required_names <= blank:
             skipped += 1
             report.warning(
                 row_number,
@@ -270,25 +279,43 @@ def parse_rows(
             )
             continue
         values: dict[str, Any] = {}
-        for column in mapping.values():
-            value = raw[column.name]
-            if is_blank(value):
-                values[column.name] = None
+        for _index, column in columns:
+            name = column.name
+            if name in blank:
+                values[name] = None
                 if column.required:
                     report.error(
                         row_number,
-                        column.name,
-                        gettext("“%(column)s”不能为空，请填写。") % {"column": column.name},
+                        name,
+                        gettext("“%(column)s”不能为空，请填写。") % {"column": name},
                     )
                 continue
-            try:
-                values[column.name] = column.parse(value)
-            except ValidationError as exc:
-                values[column.name] = None
-                for message in exc.messages:
-                    report.error(row_number, column.name, message)
+            value = raw[name]
+            key = (value.__class__, value)
+            cache = caches[name]
+            outcome = cache.get(key)
+            if outcome is None:
+                try:
+                    outcome = (column.parse(value), None)
+                except ValidationError as exc:
+                    outcome = (None, exc.messages)
+                cache[key] = outcome
+            values[name] = outcome[0]
+            if outcome[1] is not None:
+                for message in outcome[1]:
+                    report.error(row_number, name, message)
         parsed.append(ParsedRow(row=row_number, values=values, raw=raw))
     return parsed, skipped
+
+
+def _is_header_again(raw: dict[str, Any], header_keys: dict[str, set[str]], first: str) -> bool:
+    """A header row pasted again inside the data (tables copied one under another)."""
+    if (
+        not isinstance(raw.get(first), str)
+        or normalise_header(raw[first]) not in header_keys[first]
+    ):
+        return False  # cheap test first: this runs for every row
+    return all(normalise_header(raw[name]) in keys for name, keys in header_keys.items())
 
 
 def run_import(

@@ -1,0 +1,104 @@
+"""Time the enterprise-register import end to end (file → parse → plan → apply).
+
+Usage (PostgreSQL, as in production):
+    DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal \
+        .venv/bin/python bench/bench_import_enterprises.py [--rows 3000 20000]
+
+It creates a throwaway test database (test_<name>), runs first import, unchanged re-import and
+a re-import with 10% of rows changed for each size, prints seconds and peak memory, and drops
+the database again.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianzhou_reform.settings")
+
+import django
+
+django.setup()
+
+import openpyxl  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from enterprises.models import Enterprise  # noqa: E402
+from enterprises.services import enterprise_register_import  # noqa: E402
+from tests.factories import make_uscc  # noqa: E402
+
+HEADER = ["统一社会信用代码", "企业名称", "所属村（社区）", "所属工业园区", "是否规上企业", "行业"]
+
+
+def build(path: Path, rows: int, changed_every: int = 0) -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名录")
+    sheet.append(["剡湖街道企业名录"])
+    sheet.append(HEADER)
+    for i in range(rows):
+        name = "嵊州市测试企业%06d有限公司" % i
+        if changed_every and i % changed_every == 0:
+            name += "（更名）"
+        sheet.append(
+            [
+                make_uscc(i),
+                name,
+                "村%02d" % (i % 40),
+                "园区%d" % (i % 3) if i % 2 else None,
+                "是" if i % 5 == 0 else "否",
+                "行业%d" % (i % 12),
+            ]
+        )
+    workbook.save(path)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, path: Path) -> None:
+    content = path.read_bytes()
+    start = time.perf_counter()
+    result, _record = enterprise_register_import(
+        user=None, filename=path.name, content=content, dry_run=False, source="bench"
+    )
+    elapsed = time.perf_counter() - start
+    assert result.ok, result.errors[:3]
+    c = result.counts
+    print(
+        "%-28s %7.2f s  created %6d updated %6d unchanged %6d  peak RSS %6.0f MB"
+        % (label, elapsed, c["created"], c["updated"], c["unchanged"], peak_mb())
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[3000, 20000])
+    args = parser.parse_args()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        from django.db import connection
+
+        print("database: %s" % connection.vendor)
+        with tempfile.TemporaryDirectory() as folder:
+            from django.conf import settings
+
+            settings.MEDIA_ROOT = folder
+            for rows in args.rows:
+                Enterprise.objects.all().delete()
+                first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
+                build(first, rows)
+                build(changed, rows, changed_every=10)
+                timed("%d rows, first import" % rows, first)
+                timed("%d rows, unchanged" % rows, first)
+                timed("%d rows, 10%% changed" % rows, changed)
+    finally:
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
