@@ -37,7 +37,7 @@ def _tool(name: str) -> Path:
 
 
 def _run(args: list[str | Path], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed argv of venv tools, no shell
+    return subprocess.run(
         [str(a) for a in args],
         cwd=ROOT,
         env=env,
