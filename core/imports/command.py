@@ -31,12 +31,9 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         dry_run = options["dry_run"]
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                # Read nothing of a file we will refuse anyway; the engine says why.
-                content = b"\0" * (MAX_FILE_BYTES + 1)
-            else:
-                content = path.read_bytes()
+            with path.open("rb") as handle:
+                # One byte past the limit is enough for the reader to refuse an oversized file.
+                content = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             result = refusal_result(
                 gettext("无法打开文件：%(error)s") % {"error": exc.strerror}, dry_run=dry_run

@@ -233,3 +233,34 @@ def test_footer_rows_without_data_are_skipped_with_a_warning(tmp_path):
     assert code == 0, result
     assert result["counts"]["rows"] == 4 and result["counts"]["skipped"] == 1
     assert any(w["row"] == 5 for w in result["warnings"])
+
+
+@pytest.mark.django_db
+def test_file_over_20_mb_is_refused(tmp_path):
+    path = tmp_path / "big.csv"
+    line = ",".join(HEADER).encode() + b"\n"
+    path.write_bytes(line * (21 * 1024 * 1024 // len(line)))
+
+    code, result = run(path)
+
+    assert code == 2
+    assert "20 MB" in result["errors"][0]["message"]
+    assert Enterprise.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_missing_file_is_exit_2(tmp_path):
+    code, result = run(tmp_path / "nope.xlsx")
+    assert code == 2 and result["ok"] is False and result["errors"][0]["row"] is None
+
+
+@pytest.mark.django_db
+def test_human_output_lists_errors_with_row_and_column(tmp_path):
+    rows = [[make_uscc(1), None, "城东社区", None, "是", None]]
+    path = write_xlsx(tmp_path / "a.xlsx", [HEADER, *rows])
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_enterprises", str(path), stdout=out, stderr=err)
+    assert exit_info.value.code == 1
+    assert "第2行" in err.getvalue() and "企业名称" in err.getvalue()
+    assert "没有任何改动" in err.getvalue()
