@@ -382,6 +382,8 @@ def run_import(
         )
 
     rows, skipped = parse_rows(sheet, dataset, position, mapping, report)
+    if not rows:
+        report.warning(None, None, gettext("表头下面没有数据行，没有任何改动。"))
     importer.columns_present = frozenset(c.name for c in mapping.values())
     columns = [c.name for c in mapping.values()]
     # Cross-row checks only see rows whose own cells parsed, so one bad cell is reported once.
