@@ -33,7 +33,7 @@ import zipfile
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict, cast
 from xml.parsers import expat
 
 from python_calamine import (
@@ -580,8 +580,8 @@ def _xlsx_sheet_parts(
                     targets.append(_unescape(target or b""))
         if not targets:
             return "xl/", [], read
-        target = targets[-1]
-        xl_path = target[: target.rfind("/") + 1].removeprefix("/")
+        document = targets[-1]
+        xl_path = document[: document.rfind("/") + 1].removeprefix("/")
         workbook = part(xl_path + "workbook.xml") or b""
         rels = part(xl_path + "_rels/workbook.xml.rels") or b""
     except UnusableFile:
@@ -605,8 +605,8 @@ def _xlsx_sheet_parts(
             elif key == b"id" or key.endswith(b":id"):
                 rel_ids.append(value)
         for rel_id in rel_ids:
-            for target in by_id.get(rel_id, []):
-                path = target[1:] if target.startswith("/") else xl_path + target
+            for sheet_target in by_id.get(rel_id, []):
+                path = sheet_target[1:] if sheet_target.startswith("/") else xl_path + sheet_target
                 sheets.append((sheet_name, path.lower()))
     return xl_path, sheets, read
 
@@ -693,12 +693,19 @@ def _fast_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings | None:
     return _SharedStrings(spans=spans, max_span=max(spans, default=0))
 
 
+class _SharedStringsState(TypedDict):
+    in_sst: bool
+    done: bool
+    open: str  # name of the open <si> tag, "" when none is open
+    start: int  # byte index where the open string began
+
+
 def _scan_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings:
     """Measure every shared string (calamine copies one per cell that uses it) and check the
     uniqueCount calamine reserves up front."""
     parser = _expat_parser()
     spans = array("Q")
-    state = {"in_sst": False, "done": False, "open": "", "start": 0}
+    state: _SharedStringsState = {"in_sst": False, "done": False, "open": "", "start": 0}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if state["done"]:
@@ -906,13 +913,28 @@ def _check_extent(label: str, max_row: int, max_col: int, filled_rows: int) -> N
         raise UnusableFile(_MSG_RANGE.format(sheet=label))
 
 
+class _ExactScanState(TypedDict):
+    in_data: bool
+    done: bool
+    row: int
+    col: int
+    cell: list[int | bool] | None  # [row, col, has value, shared string] of the open cell
+    depth: int
+    max_row: int
+    max_col: int
+    text: int
+    capture: bool
+    filled: int
+    last_filled: int
+
+
 def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None:
     """Walk the worksheet the way calamine's XlsxCellReader does and refuse absurd ranges or
     text volumes. Slow (one Python call per element), so only for sheets the fast scan flagged."""
     parser = _expat_parser()
     size = len(spans)
     first_span = spans[0] if size else 0
-    st = {
+    st: _ExactScanState = {
         "in_data": False,
         "done": False,
         "row": 0,
@@ -1105,8 +1127,8 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> None:
         elif state == 1:
             if name == "table:table-row":
                 repeats = attrs.get("table:number-rows-repeated")
-                repeats = 1 if repeats is None else _ods_count(repeats)
-                row_repeats = min(repeats, max(0, _ODS_MAX_ROWS - table_rows))
+                declared_rows = 1 if repeats is None else _ods_count(repeats)
+                row_repeats = min(declared_rows, max(0, _ODS_MAX_ROWS - table_rows))
                 row_start = table_rows
                 table_rows += row_repeats
                 current = deferred = width = row_text = 0
@@ -1579,7 +1601,9 @@ def _sheet_from_calamine(
         # to_python() starts at the first used cell; .start says where that is.
         first_row, first_col = start
         pad: list[object] = [None] * first_col
-        grid = sheet.to_python(skip_empty_area=True)
+        # A fresh list of fresh lists that only this function holds, so widening the cell type
+        # (list is invariant) is safe; the rows are handed on as list[object] without copying.
+        grid = cast("list[list[object]]", sheet.to_python(skip_empty_area=True))
         del sheet
         for offset, raw in enumerate(grid):
             grid[offset] = _NO_CELLS  # free as we go: only the rows kept stay in memory
