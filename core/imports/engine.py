@@ -144,6 +144,9 @@ class Importer:
     def check(self, rows: list[ParsedRow], report: Report) -> None:
         """Cross-row and database checks; the default checks nothing."""
 
+    def lock(self) -> None:
+        """Inside the applying transaction, before `plan`: serialise competing imports."""
+
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
         raise NotImplementedError
 
@@ -409,6 +412,7 @@ def run_import(
             plan = importer.plan(rows, report)
         else:
             with transaction.atomic():
+                importer.lock()
                 plan = importer.plan(rows, report)
                 importer.apply(plan)
     except ImportRefused as exc:

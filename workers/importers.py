@@ -1,0 +1,380 @@
+"""An enterprise's worker roster (花名册) as a data set of the import engine (INTERFACES.md).
+
+A roster is the enterprise's full current list (DOMAIN.md): rows create or update the worker
+(one per 身份证号, across enterprises) and their employment here; workers of this enterprise
+missing from the file are marked departed with today's date, never deleted.
+"""
+
+import datetime
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.cells import (
+    parse_contract_type,
+    parse_date,
+    parse_phone,
+    parse_political_status,
+    parse_skill_level,
+    parse_text,
+    parse_yes_no,
+)
+from core.choices import Sex
+from core.identity import ResidentId, parse_resident_id
+from core.imports.engine import (
+    Column,
+    DataSet,
+    Importer,
+    ImportRefused,
+    ParsedRow,
+    Plan,
+    Report,
+    lookup_in_chunks,
+)
+from enterprises.models import Enterprise
+from workers.models import Employment, Worker
+
+NAME = "姓名"
+ID_NUMBER = "身份证号"
+SEX = "性别"
+BIRTH_DATE = "出生日期"
+PHONE = "手机号码"
+POSITION = "岗位"
+FRONTLINE = "是否一线职工"
+SKILL_LEVEL = "职业技能等级"
+POLITICAL_STATUS = "政治面貌"
+UNION_MEMBER = "是否工会会员"
+HIRE_DATE = "入职日期"
+CONTRACT_TYPE = "劳动合同类型"
+EDUCATION = "学历"
+REMARKS = "备注"
+
+# DOMAIN.md: more than 20% of the active workers (with at least 10 active) departing at once
+# needs the user's explicit confirmation.
+DEPARTURE_GUARD_SHARE = 0.2
+DEPARTURE_GUARD_MIN_ACTIVE = 10
+MINIMUM_HIRING_AGE = 16  # 劳动法 第十五条
+
+
+def _parse_sex(value: object) -> str:
+    text = parse_text(value, max_length=4, label=SEX)
+    if text in ("男", "男性", "M", "m"):
+        return Sex.MALE
+    if text in ("女", "女性", "F", "f"):
+        return Sex.FEMALE
+    raise ValidationError(gettext("性别请填写“男”或“女”。"), code="sex")
+
+
+ROSTER_DATASET = DataSet(
+    name="花名册",
+    sheet_name="花名册",
+    columns=(
+        Column(NAME, partial(parse_text, max_length=50, label=NAME), required=True),
+        Column(
+            ID_NUMBER,
+            parse_resident_id,
+            required=True,
+            variants=("身份证号码", "公民身份号码", "居民身份证号", "身份证"),
+        ),
+        Column(SEX, _parse_sex),
+        Column(BIRTH_DATE, partial(parse_date, label=BIRTH_DATE)),
+        Column(PHONE, parse_phone, variants=("手机号", "联系电话")),
+        Column(
+            POSITION, partial(parse_text, max_length=100, label=POSITION), variants=("工作岗位",)
+        ),
+        Column(FRONTLINE, parse_yes_no, required=True, variants=("一线职工", "是否一线")),
+        Column(SKILL_LEVEL, parse_skill_level, variants=("技能等级",)),
+        Column(POLITICAL_STATUS, parse_political_status),
+        Column(UNION_MEMBER, parse_yes_no, required=True, variants=("工会会员", "是否会员")),
+        Column(HIRE_DATE, partial(parse_date, label=HIRE_DATE), required=True),
+        Column(CONTRACT_TYPE, parse_contract_type, variants=("合同类型",)),
+        Column(EDUCATION, partial(parse_text, max_length=30, label=EDUCATION)),
+        Column(REMARKS, partial(parse_text, max_length=200, label=REMARKS)),
+    ),
+)
+
+# Worker fields filled from optional columns; a column absent from the file leaves them alone.
+_WORKER_FIELDS = {
+    PHONE: "phone",
+    EDUCATION: "education",
+    REMARKS: "remarks",
+    POLITICAL_STATUS: "political_status",
+    SKILL_LEVEL: "skill_level",
+}
+_EMPLOYMENT_FIELDS = {POSITION: "position", CONTRACT_TYPE: "contract_type"}
+_EMPTY = {"political_status": "masses", "skill_level": "", "contract_type": ""}
+
+
+def _age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+class RosterImporter(Importer):
+    dataset = ROSTER_DATASET
+
+    def __init__(self, *, enterprise: Enterprise, confirm_departures: bool = False):
+        self.enterprise = enterprise
+        self.confirm_departures = confirm_departures
+        self.today = timezone.localdate()
+
+    def check(self, rows: list[ParsedRow], report: Report) -> None:
+        first_row: dict[str, int] = {}
+        for row in rows:
+            values = row.values
+            resident: ResidentId = values[ID_NUMBER]
+            if resident.number in first_row:
+                report.error(
+                    row.row,
+                    ID_NUMBER,
+                    gettext("身份证号与第%(first)s行重复，同一职工只能填一行。")
+                    % {"first": first_row[resident.number]},
+                )
+                continue
+            first_row[resident.number] = row.row
+            # The ID number is the authority (INTERFACES.md): the typed column is the error.
+            if values.get(SEX) and values[SEX] != resident.sex:
+                report.error(
+                    row.row,
+                    SEX,
+                    gettext("性别与身份证号不符（身份证号显示为%(sex)s），请改正或留空。")
+                    % {"sex": Sex(resident.sex).label},
+                )
+            if values.get(BIRTH_DATE) and values[BIRTH_DATE] != resident.birth_date:
+                report.error(
+                    row.row,
+                    BIRTH_DATE,
+                    gettext("出生日期与身份证号不符（身份证号显示为%(date)s），请改正或留空。")
+                    % {"date": resident.birth_date.isoformat()},
+                )
+            hired: datetime.date = values[HIRE_DATE]
+            if hired > self.today:
+                report.error(row.row, HIRE_DATE, gettext("入职日期晚于今天，请核对。"))
+            elif _age_on(resident.birth_date, hired) < MINIMUM_HIRING_AGE:
+                report.error(
+                    row.row,
+                    HIRE_DATE,
+                    gettext(
+                        "入职时未满16周岁（出生于%(birth)s），违反劳动法第十五条，请核对入职日期。"
+                    )
+                    % {"birth": resident.birth_date.isoformat()},
+                )
+
+    def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
+        enterprise = self.enterprise
+        numbers = [row.values[ID_NUMBER].number for row in rows]
+        workers = {
+            w["id_number"]: w
+            for w in lookup_in_chunks(
+                Worker.objects.values(
+                    "pk",
+                    "id_number",
+                    "name",
+                    "is_union_member",
+                    "union_joined_on",
+                    *_WORKER_FIELDS.values(),
+                ),
+                "id_number",
+                numbers,
+            )
+        }
+        open_here = {
+            e["worker_id"]: e
+            for e in Employment.objects.filter(
+                enterprise=enterprise, departure_date__isnull=True
+            ).values("pk", "worker_id", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
+        }
+        # Workers employed elsewhere right now: a transfer the preview warns about.
+        worker_ids = [w["pk"] for w in workers.values()]
+        elsewhere: dict[int, str] = {}
+        for start in range(0, len(worker_ids), 5000):
+            for worker_id, name in (
+                Employment.objects.filter(
+                    worker_id__in=worker_ids[start : start + 5000], departure_date__isnull=True
+                )
+                .exclude(enterprise=enterprise)
+                .values_list("worker_id", "enterprise__name")
+            ):
+                elsewhere[worker_id] = name
+
+        new_workers: list[dict[str, Any]] = []
+        worker_updates: list[tuple[int, dict[str, Any]]] = []
+        new_employments: list[tuple[str, dict[str, Any]]] = []
+        employment_updates: list[tuple[int, dict[str, Any]]] = []
+        changes: list[dict[str, Any]] = []
+        seen_worker_ids: set[int] = set()
+        created = updated = unchanged = 0
+
+        for row in rows:
+            resident: ResidentId = row.values[ID_NUMBER]
+            wanted_worker = self._wanted_worker(row, resident)
+            wanted_job = self._wanted_employment(row)
+            stored = workers.get(resident.number)
+            row_changes: dict[str, list[str]] = {}
+            if stored is None:
+                new_workers.append(
+                    {
+                        "id_number": resident.number,
+                        "sex": resident.sex,
+                        "birth_date": resident.birth_date,
+                        **wanted_worker,
+                    }
+                )
+            else:
+                seen_worker_ids.add(stored["pk"])
+                diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
+                if diff:
+                    worker_updates.append((stored["pk"], diff))
+                    row_changes.update(
+                        {k: [str(stored.get(k) or ""), str(v or "")] for k, v in diff.items()}
+                    )
+                if stored["pk"] in elsewhere:
+                    report.warning(
+                        row.row,
+                        ID_NUMBER,
+                        gettext(
+                            "该职工目前仍在“%(other)s”任职，导入后将同时记为本企业职工（调动）。"
+                        )
+                        % {"other": elsewhere[stored["pk"]]},
+                    )
+            job = open_here.get(stored["pk"]) if stored else None
+            if job is None:
+                new_employments.append((resident.number, wanted_job))
+                created += 1
+                continue
+            job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
+            if job_diff:
+                employment_updates.append((job["pk"], job_diff))
+                row_changes.update(
+                    {k: [str(job.get(k) or ""), str(v or "")] for k, v in job_diff.items()}
+                )
+            if row_changes:
+                updated += 1
+                changes.append(
+                    {"row": row.row, "id_number": resident.number, "changes": row_changes}
+                )
+            else:
+                unchanged += 1
+
+        departing = [e["pk"] for wid, e in open_here.items() if wid not in seen_worker_ids]
+        active = len(open_here)
+        if (
+            departing
+            and active >= DEPARTURE_GUARD_MIN_ACTIVE
+            and len(departing) > DEPARTURE_GUARD_SHARE * active
+            and not self.confirm_departures
+        ):
+            raise ImportRefused(
+                gettext(
+                    "本次导入将把%(departing)s名在职职工（共%(active)s名，超过20%%）标记为离职。"
+                    "如确属离职，请确认后再导入（命令行加 --confirm-departures）；"
+                    "否则请检查是否上传了不完整的花名册。"
+                )
+                % {"departing": len(departing), "active": active}
+            )
+        return Plan(
+            counts={
+                "created": created,
+                "updated": updated,
+                "unchanged": unchanged,
+                "departed": len(departing),
+            },
+            data={
+                "new_workers": new_workers,
+                "worker_updates": worker_updates,
+                "new_employments": new_employments,
+                "employment_updates": employment_updates,
+                "departing": departing,
+            },
+            details={"updated": changes, "departing": len(departing), "active": active},
+        )
+
+    def _wanted_worker(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
+        values = row.values
+        wanted: dict[str, Any] = {"name": values[NAME], "is_union_member": values[UNION_MEMBER]}
+        for column, field_name in _WORKER_FIELDS.items():
+            if column in self.columns_present:
+                value = values.get(column)
+                wanted[field_name] = value if value is not None else _EMPTY.get(field_name, "")
+        return wanted
+
+    def _wanted_employment(self, row: ParsedRow) -> dict[str, Any]:
+        values = row.values
+        wanted: dict[str, Any] = {
+            "is_frontline": values[FRONTLINE],
+            "hire_date": values[HIRE_DATE],
+        }
+        for column, field_name in _EMPLOYMENT_FIELDS.items():
+            if column in self.columns_present:
+                value = values.get(column)
+                wanted[field_name] = value if value is not None else _EMPTY.get(field_name, "")
+        return wanted
+
+    def lock(self) -> None:
+        """One roster at a time per enterprise: a second upload waits here for the first."""
+        Enterprise.objects.select_for_update().filter(pk=self.enterprise.pk).first()
+
+    def apply(self, plan: Plan) -> None:
+        now = timezone.now()
+        today = self.today
+        data = plan.data
+
+        workers = []
+        for fields in data["new_workers"]:
+            worker = Worker(**fields)
+            if fields["is_union_member"]:
+                worker.union_joined_on = today
+            workers.append(worker)
+        Worker.objects.bulk_create(workers, batch_size=2000)
+
+        updates = []
+        changed: set[str] = set()
+        for pk, fields in data["worker_updates"]:
+            worker = Worker(pk=pk, updated_at=now)
+            for name, value in fields.items():
+                setattr(worker, name, value)
+                changed.add(name)
+            if fields.get("is_union_member") is True:
+                worker.union_joined_on = today
+                changed.add("union_joined_on")
+            elif fields.get("is_union_member") is False:
+                worker.union_joined_on = None
+                changed.add("union_joined_on")
+            updates.append(worker)
+        if updates:
+            Worker.objects.bulk_update(updates, sorted(changed | {"updated_at"}), batch_size=2000)
+
+        ids = dict(
+            lookup_in_chunks(
+                Worker.objects.values_list("id_number", "pk"),
+                "id_number",
+                [number for number, _ in data["new_employments"]],
+            )
+        )
+        Employment.objects.bulk_create(
+            [
+                Employment(worker_id=ids[number], enterprise=self.enterprise, **fields)
+                for number, fields in data["new_employments"]
+            ],
+            batch_size=2000,
+        )
+
+        job_updates = []
+        job_changed: set[str] = set()
+        for pk, fields in data["employment_updates"]:
+            job = Employment(pk=pk, updated_at=now)
+            for name, value in fields.items():
+                setattr(job, name, value)
+                job_changed.add(name)
+            job_updates.append(job)
+        if job_updates:
+            Employment.objects.bulk_update(
+                job_updates, sorted(job_changed | {"updated_at"}), batch_size=2000
+            )
+
+        for start in range(0, len(data["departing"]), 5000):
+            Employment.objects.filter(pk__in=data["departing"][start : start + 5000]).update(
+                departure_date=today, updated_at=now
+            )
