@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.bulk import concrete_field, insert_rows, update_rows
 from core.cells import (
     parse_contract_type,
     parse_date,
@@ -226,7 +227,16 @@ class RosterImporter(Importer):
                 seen_worker_ids.add(stored["pk"])
                 diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
                 if diff:
-                    worker_updates.append((stored["pk"], diff))
+                    # Whole rows, so every update writes the same columns in one statement.
+                    worker_updates.append(
+                        (
+                            stored["pk"],
+                            {
+                                **wanted_worker,
+                                **self._membership(stored, wanted_worker["is_union_member"]),
+                            },
+                        )
+                    )
                     row_changes.update(
                         {k: [str(stored.get(k) or ""), str(v or "")] for k, v in diff.items()}
                     )
@@ -246,7 +256,7 @@ class RosterImporter(Importer):
                 continue
             job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
             if job_diff:
-                employment_updates.append((job["pk"], job_diff))
+                employment_updates.append((job["pk"], wanted_job))
                 row_changes.update(
                     {k: [str(job.get(k) or ""), str(v or "")] for k, v in job_diff.items()}
                 )
@@ -291,6 +301,14 @@ class RosterImporter(Importer):
             details={"updated": changes, "departing": len(departing), "active": active},
         )
 
+    def _membership(self, stored: dict[str, Any] | None, member: bool) -> dict[str, Any]:
+        """A new member joins today; a member stays one since the date recorded."""
+        if not member:
+            return {"union_joined_on": None}
+        if stored and stored["is_union_member"]:
+            return {"union_joined_on": stored["union_joined_on"]}
+        return {"union_joined_on": self.today}
+
     def _wanted_worker(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
         values = row.values
         wanted: dict[str, Any] = {"name": values[NAME], "is_union_member": values[UNION_MEMBER]}
@@ -318,33 +336,19 @@ class RosterImporter(Importer):
 
     def apply(self, plan: Plan) -> None:
         now = timezone.now()
-        today = self.today
         data = plan.data
 
-        workers = []
-        for fields in data["new_workers"]:
-            worker = Worker(**fields)
-            if fields["is_union_member"]:
-                worker.union_joined_on = today
-            workers.append(worker)
-        Worker.objects.bulk_create(workers, batch_size=2000)
-
-        updates = []
-        changed: set[str] = set()
-        for pk, fields in data["worker_updates"]:
-            worker = Worker(pk=pk, updated_at=now)
-            for name, value in fields.items():
-                setattr(worker, name, value)
-                changed.add(name)
-            if fields.get("is_union_member") is True:
-                worker.union_joined_on = today
-                changed.add("union_joined_on")
-            elif fields.get("is_union_member") is False:
-                worker.union_joined_on = None
-                changed.add("union_joined_on")
-            updates.append(worker)
-        if updates:
-            Worker.objects.bulk_update(updates, sorted(changed | {"updated_at"}), batch_size=2000)
+        defaults = {f: concrete_field(Worker, f).get_default() for f in _WORKER_COLUMNS}
+        new_workers = [
+            {**defaults, **fields, **self._membership(None, fields["is_union_member"])}
+            for fields in data["new_workers"]
+        ]
+        insert_rows(
+            Worker,
+            (*_WORKER_COLUMNS, "created_at", "updated_at"),
+            ([w[f] for f in _WORKER_COLUMNS] + [now, now] for w in new_workers),
+        )
+        _update(Worker, data["worker_updates"], now)
 
         ids = dict(
             lookup_in_chunks(
@@ -353,28 +357,46 @@ class RosterImporter(Importer):
                 [number for number, _ in data["new_employments"]],
             )
         )
-        Employment.objects.bulk_create(
-            [
-                Employment(worker_id=ids[number], enterprise=self.enterprise, **fields)
+        job_defaults = {f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_COLUMNS}
+        insert_rows(
+            Employment,
+            ("worker_id", "enterprise_id", *_EMPLOYMENT_COLUMNS, "created_at", "updated_at"),
+            (
+                [ids[number], self.enterprise.pk]
+                + [{**job_defaults, **fields}[f] for f in _EMPLOYMENT_COLUMNS]
+                + [now, now]
                 for number, fields in data["new_employments"]
-            ],
-            batch_size=2000,
+            ),
         )
-
-        job_updates = []
-        job_changed: set[str] = set()
-        for pk, fields in data["employment_updates"]:
-            job = Employment(pk=pk, updated_at=now)
-            for name, value in fields.items():
-                setattr(job, name, value)
-                job_changed.add(name)
-            job_updates.append(job)
-        if job_updates:
-            Employment.objects.bulk_update(
-                job_updates, sorted(job_changed | {"updated_at"}), batch_size=2000
-            )
+        _update(Employment, data["employment_updates"], now)
 
         for start in range(0, len(data["departing"]), 5000):
             Employment.objects.filter(pk__in=data["departing"][start : start + 5000]).update(
-                departure_date=today, updated_at=now
+                departure_date=self.today, updated_at=now
             )
+
+
+_WORKER_COLUMNS = (
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "education",
+    "political_status",
+    "skill_level",
+    "is_union_member",
+    "union_joined_on",
+    "remarks",
+)
+_EMPLOYMENT_COLUMNS = ("position", "is_frontline", "contract_type", "hire_date")
+
+
+def _update(model: Any, updates: list[tuple[int, dict[str, Any]]], now: datetime.datetime) -> None:
+    """Write whole changed rows; all rows of one import carry the same fields."""
+    if not updates:
+        return
+    fields = sorted(updates[0][1])
+    update_rows(
+        model, (*fields, "updated_at"), ([pk, *(f[n] for n in fields), now] for pk, f in updates)
+    )

@@ -1,0 +1,78 @@
+"""Set-based writes for large imports, below the ORM's per-object cost.
+
+`bulk_create`/`bulk_update` build one Python model object and one SQL parameter per value;
+for a 100,000-row roster that dominates the run. These helpers write plain tuples: COPY on
+PostgreSQL, executemany elsewhere. Callers pass database-ready values (dates, bools, str, aware
+datetimes) for concrete columns; no signals, no model validation (services validate first).
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError("%s.%s is not a concrete column" % (model.__name__, name))
+    return field
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    return [str(concrete_field(model, name).column) for name in fields]
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """INSERT rows of `fields` values into the model's table (COPY on PostgreSQL)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+            with raw.copy("COPY %s (%s) FROM STDIN" % (table, columns)) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                "INSERT INTO %s (%s) VALUES (%s)" % (table, columns, placeholders),  # noqa: S608
+                list(rows),
+            )
+
+
+def update_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """UPDATE `fields` by primary key; each row is (pk, *values)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    columns = [connection.ops.quote_name(c) for c in _columns(model, fields)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Stage the new values with COPY, then one UPDATE … FROM joins them in.
+            staged = connection.ops.quote_name("staged_%s" % model._meta.db_table)
+            cursor.execute(
+                "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, %s FROM %s WITH NO DATA"  # noqa: S608
+                % (staged, pk_column, ", ".join(columns), table)
+            )
+            raw = cursor.cursor
+            with raw.copy(
+                "COPY %s (%s, %s) FROM STDIN" % (staged, pk_column, ", ".join(columns))
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join("%s = s.%s" % (c, c) for c in columns)
+            cursor.execute(
+                "UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s"  # noqa: S608
+                % (table, assignments, staged, pk_column, pk_column)
+            )
+            cursor.execute("DROP TABLE %s" % staged)
+        else:
+            assignments = ", ".join("%s = %%s" % c for c in columns)
+            cursor.executemany(
+                "UPDATE %s SET %s WHERE %s = %%s" % (table, assignments, pk_column),  # noqa: S608
+                [(*row[1:], row[0]) for row in rows],
+            )
