@@ -75,7 +75,6 @@ class DataSet:
 class ParsedRow:
     row: int
     values: dict[str, Any]
-    raw: dict[str, Any]
 
 
 @dataclass
@@ -307,7 +306,7 @@ def parse_rows(
             if outcome[1] is not None:
                 for message in outcome[1]:
                     report.error(row_number, name, message)
-        parsed.append(ParsedRow(row=row_number, values=values, raw=raw))
+        parsed.append(ParsedRow(row=row_number, values=values))
     return parsed, skipped
 
 
@@ -385,6 +384,8 @@ def run_import(
         )
 
     rows, skipped = parse_rows(sheet, dataset, position, mapping, report)
+    sheet_name = sheet.name
+    del sheet  # the raw cells are the largest thing a big import holds: free them before planning
     if not rows:
         report.warning(None, None, gettext("表头下面没有数据行，没有任何改动。"))
     importer.columns_present = frozenset(c.name for c in mapping.values())
@@ -403,7 +404,7 @@ def run_import(
             errors=report.errors,
             warnings=report.warnings,
             exit_code=1,
-            sheet_name=sheet.name,
+            sheet_name=sheet_name,
             columns=columns,
         )
 
@@ -417,7 +418,7 @@ def run_import(
                 importer.apply(plan)
     except ImportRefused as exc:
         refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
-        refusal.sheet_name = sheet.name
+        refusal.sheet_name = sheet_name
         return refusal
 
     counts = _counts(**{**plan.counts, "rows": len(rows) + skipped, "skipped": skipped})
@@ -430,7 +431,7 @@ def run_import(
         warnings=report.warnings,
         exit_code=0,
         details=plan.details,
-        sheet_name=sheet.name,
+        sheet_name=sheet_name,
         columns=columns,
     )
 
