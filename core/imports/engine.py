@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 from core.cells import is_blank, normalise_header
@@ -244,6 +245,14 @@ def parse_rows(
     skipped = 0
     header_keys = {column.name: column.header_keys() for column in mapping.values()}
     first_required = dataset.required[0].name
+    # The header row's own text in the first required column: a cheap exact test before the
+    # normalised comparison, since _is_header_again runs for every row.
+    header_cells = sheet.rows[header_position][1]
+    probe_texts = {
+        str(header_cells[index]).strip()
+        for index, column in mapping.items()
+        if column.name == first_required
+    }
     required_names = {c.name for c in dataset.required}
     columns = list(mapping.items())
     # Parsed value or error per distinct raw value and column: most columns repeat their values
@@ -256,7 +265,7 @@ def parse_rows(
         raw: dict[str, Any] = {
             column.name: cells[index] if index < width else None for index, column in columns
         }
-        blank = {name for name, value in raw.items() if is_blank(value)}
+        blank = {name for name, value in raw.items() if value is None or is_blank(value)}
         if len(blank) == len(raw):
             # Only unmapped columns have text (e.g. "制表人：张三" under the table).
             skipped += 1
@@ -266,7 +275,12 @@ def parse_rows(
                 gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number},
             )
             continue
-        if _is_header_again(raw, header_keys, first_required):
+        probe = raw[first_required]
+        if (
+            isinstance(probe, str)
+            and probe.strip() in probe_texts
+            and _is_header_again(raw, header_keys)
+        ):
             skipped += 1
             report.warning(
                 row_number, None, gettext("第%(row)s行是重复的表头，已跳过。") % {"row": row_number}
@@ -310,13 +324,8 @@ def parse_rows(
     return parsed, skipped
 
 
-def _is_header_again(raw: dict[str, Any], header_keys: dict[str, set[str]], first: str) -> bool:
+def _is_header_again(raw: dict[str, Any], header_keys: dict[str, set[str]]) -> bool:
     """A header row pasted again inside the data (tables copied one under another)."""
-    if (
-        not isinstance(raw.get(first), str)
-        or normalise_header(raw[first]) not in header_keys[first]
-    ):
-        return False  # cheap test first: this runs for every row
     return all(normalise_header(raw[name]) in keys for name, keys in header_keys.items())
 
 
@@ -439,8 +448,18 @@ def run_import(
 def lookup_in_chunks(
     queryset: Any, field_name: str, keys: Iterable[Any], chunk_size: int = 5000
 ) -> list[Any]:
-    """Fetch rows whose `field_name` is in `keys` with a few IN queries (SQLite caps parameters)."""
+    """Fetch rows whose `field_name` is in `keys` with a few IN queries (SQLite caps parameters).
+
+    On PostgreSQL the keys travel as one array parameter: thousands of IN placeholders cost
+    more to build and convert than the query itself.
+    """
     keys = list(keys)
+    if connection.vendor == "postgresql":
+        if not keys:
+            return []
+        array_type = "bigint[]" if all(isinstance(k, int) for k in keys) else "text[]"
+        subquery = RawSQL("SELECT unnest(%%s::%s)" % array_type, (keys,))  # noqa: S611
+        return list(queryset.filter(**{"%s__in" % field_name: subquery}))
     found: list[Any] = []
     for start in range(0, len(keys), chunk_size):
         found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
