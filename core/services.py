@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
+from core.imports.engine import run_import
 from core.models import AuditLog, ImportRecord
 
 
@@ -68,3 +69,32 @@ def import_record_finish(*, record: ImportRecord, result: Any, actor: Any) -> Im
         counts=result.counts,
     )
     return record
+
+
+def import_execute(
+    *,
+    kind: str,
+    importer: Any,
+    user: Any,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    enterprise: Any = None,
+    source: str = "web",
+) -> tuple[Any, ImportRecord | None]:
+    """Run one import of any data set; a real run is recorded (who, file, outcome) around it,
+    a dry run writes nothing at all (INTERFACES.md)."""
+    record = None
+    if not dry_run:
+        record = import_record_create(
+            kind=kind,
+            user=user,
+            filename=filename,
+            content=content,
+            enterprise=enterprise,
+            source=source,
+        )
+    result = run_import(importer, content, filename=filename, dry_run=dry_run)
+    if record is not None:
+        import_record_finish(record=record, result=result, actor=user)
+    return result, record

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from core.imports.engine import ImportResult, run_import
+from core.imports.engine import ImportResult
 from core.models import ImportRecord
-from core.services import import_record_create, import_record_finish
+from core.services import import_execute
 from enterprises.models import Enterprise
 from workers.importers import RosterImporter
 
@@ -19,23 +19,18 @@ def roster_import(
     confirm_departures: bool = False,
     source: str = "web",
 ) -> tuple[ImportResult, ImportRecord | None]:
-    """Apply an enterprise's full roster, all-or-nothing (DOMAIN.md); a dry run writes nothing.
+    """Apply an enterprise's full roster, all-or-nothing (DOMAIN.md).
 
     The upload belongs to `enterprise` whatever the file says: callers pass the enterprise the
     user may act for, never one read from the file.
     """
-    record = None
-    if not dry_run:
-        record = import_record_create(
-            kind=ImportRecord.Kind.ROSTER,
-            user=user,
-            filename=filename,
-            content=content,
-            enterprise=enterprise,
-            source=source,
-        )
-    importer = RosterImporter(enterprise=enterprise, confirm_departures=confirm_departures)
-    result = run_import(importer, content, filename=filename, dry_run=dry_run)
-    if record is not None:
-        import_record_finish(record=record, result=result, actor=user)
-    return result, record
+    return import_execute(
+        kind=ImportRecord.Kind.ROSTER,
+        importer=RosterImporter(enterprise=enterprise, confirm_departures=confirm_departures),
+        user=user,
+        filename=filename,
+        content=content,
+        dry_run=dry_run,
+        enterprise=enterprise,
+        source=source,
+    )
