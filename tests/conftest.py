@@ -5,6 +5,12 @@ from core.roles import Role, roles_setup
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Imports keep the uploaded file: tests keep it out of the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def roles(db):
     roles_setup()
