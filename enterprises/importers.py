@@ -1,5 +1,6 @@
 """The enterprise register (企业名录) as a data set of the import engine (INTERFACES.md)."""
 
+import unicodedata
 from functools import partial
 from typing import Any
 
@@ -79,6 +80,10 @@ _SIMPLE_FIELDS = {
 }
 
 
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 # What the plan compares: the keys of `_wanted_fields`, read with one values_list query.
 _STORED_FIELDS = {
     "uscc": "uscc",
@@ -118,6 +123,18 @@ class EnterpriseImporter(Importer):
         }
         villages = {v.name: v for v in Village.objects.all()}
         parks = {p.name: p for p in IndustrialPark.objects.all()}
+        # "城东社区（居委会）" and "城东社区(居委会)" are one village: rows take the spelling the
+        # register already has, or the first one in the file.
+        village_names = {_name_key(name): name for name in villages}
+        park_names = {_name_key(name): name for name in parks}
+        for row in rows:
+            row.values[VILLAGE] = village_names.setdefault(
+                _name_key(row.values[VILLAGE]), row.values[VILLAGE]
+            )
+            if row.values.get(PARK):
+                row.values[PARK] = park_names.setdefault(
+                    _name_key(row.values[PARK]), row.values[PARK]
+                )
 
         new_villages: dict[str, int] = {}
         new_parks: dict[str, int] = {}

@@ -264,3 +264,22 @@ def test_human_output_lists_errors_with_row_and_column(tmp_path):
     assert exit_info.value.code == 1
     assert "第2行" in err.getvalue() and "企业名称" in err.getvalue()
     assert "没有任何改动" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_village_spelled_with_other_brackets_or_spaces_is_the_same_village(tmp_path):
+    Village.objects.create(name="城东社区（居委会）")
+    rows = [
+        [make_uscc(1), "甲", "城东社区(居委会)", None, "是", None],
+        [make_uscc(2), "乙", "城东社区 （居委会）", None, "否", None],
+        [make_uscc(3), "丙", "新村(一)", None, "否", None],
+        [make_uscc(4), "丁", "新村（一）", None, "否", None],
+    ]
+    code, result = run(write_xlsx(tmp_path / "a.xlsx", [HEADER, *rows]))
+
+    assert code == 0, result
+    assert sorted(Village.objects.values_list("name", flat=True)) == [
+        "城东社区（居委会）",
+        "新村(一)",
+    ]
+    assert Enterprise.objects.filter(village__name="城东社区（居委会）").count() == 2
