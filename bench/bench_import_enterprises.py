@@ -10,26 +10,15 @@ the database again.
 """
 
 import argparse
-import os
-import resource
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianzhou_reform.settings")
+import openpyxl
+from common import peak_mb, throwaway_database  # sets up Django first
 
-import django
-
-django.setup()
-
-import openpyxl  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
-
-from enterprises.models import Enterprise  # noqa: E402
-from enterprises.services import enterprise_register_import  # noqa: E402
-from tests.factories import make_uscc  # noqa: E402
+from enterprises.models import Enterprise
+from enterprises.services import enterprise_register_import
+from tests.factories import make_uscc
 
 HEADER = ["统一社会信用代码", "企业名称", "所属村（社区）", "所属工业园区", "是否规上企业", "行业"]
 
@@ -56,10 +45,6 @@ def build(path: Path, rows: int, changed_every: int = 0) -> None:
     workbook.save(path)
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def timed(label: str, path: Path) -> None:
     content = path.read_bytes()
     start = time.perf_counter()
@@ -79,25 +64,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[3000, 20000])
     args = parser.parse_args()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        from django.db import connection
-
-        print("database: %s" % connection.vendor)
-        with tempfile.TemporaryDirectory() as folder:
-            from django.conf import settings
-
-            settings.MEDIA_ROOT = folder
-            for rows in args.rows:
-                Enterprise.objects.all().delete()
-                first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
-                build(first, rows)
-                build(changed, rows, changed_every=10)
-                timed("%d rows, first import" % rows, first)
-                timed("%d rows, unchanged" % rows, first)
-                timed("%d rows, 10%% changed" % rows, changed)
-    finally:
-        teardown_databases(old, verbosity=0)
+    with throwaway_database() as folder:
+        for rows in args.rows:
+            Enterprise.objects.all().delete()
+            first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
+            build(first, rows)
+            build(changed, rows, changed_every=10)
+            timed("%d rows, first import" % rows, first)
+            timed("%d rows, unchanged" % rows, first)
+            timed("%d rows, 10%% changed" % rows, changed)
 
 
 if __name__ == "__main__":

@@ -10,27 +10,16 @@ For each size: a first upload into an empty enterprise, then a re-upload of the 
 
 import argparse
 import datetime
-import os
 import random
-import resource
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianzhou_reform.settings")
+import openpyxl
+from common import peak_mb, throwaway_database  # sets up Django first
 
-import django
-
-django.setup()
-
-import openpyxl  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
-
-from enterprises.models import Enterprise, Village  # noqa: E402
-from tests.factories import make_uscc  # noqa: E402
-from workers.services import roster_import  # noqa: E402
+from enterprises.models import Enterprise, Village
+from tests.factories import make_uscc
+from workers.services import roster_import
 
 HEADER = [
     "姓名",
@@ -97,10 +86,6 @@ def unique_id(i: int, birth: datetime.date, sex: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def timed(label: str, enterprise: Enterprise, path: Path) -> None:
     content = path.read_bytes()
     start = time.perf_counter()
@@ -127,26 +112,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[10000, 100000])
     args = parser.parse_args()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        from django.conf import settings
-        from django.db import connection
-
-        print("database: %s" % connection.vendor)
-        with tempfile.TemporaryDirectory() as folder:
-            settings.MEDIA_ROOT = folder
-            village = Village.objects.create(name="测试村")
-            for index, rows in enumerate(args.rows):
-                enterprise = Enterprise.objects.create(
-                    uscc=make_uscc(90000 + index), name="企业%d" % rows, village=village
-                )
-                first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
-                build(first, rows)
-                build(changed, rows, changed_share=0.1, seed=2)
-                timed("%d rows, first upload" % rows, enterprise, first)
-                timed("%d rows, 10%% changed" % rows, enterprise, changed)
-    finally:
-        teardown_databases(old, verbosity=0)
+    with throwaway_database() as folder:
+        village = Village.objects.create(name="测试村")
+        for index, rows in enumerate(args.rows):
+            enterprise = Enterprise.objects.create(
+                uscc=make_uscc(90000 + index), name="企业%d" % rows, village=village
+            )
+            first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
+            build(first, rows)
+            build(changed, rows, changed_share=0.1, seed=2)
+            timed("%d rows, first upload" % rows, enterprise, first)
+            timed("%d rows, 10%% changed" % rows, enterprise, changed)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ Permissions say which kinds of record a role may touch; selectors (e.g.
 `workers.selectors.workers_visible_to`) say which rows. Both are needed.
 """
 
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -114,7 +112,3 @@ def is_sub_district_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
 def sees_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Full ID numbers and phones: staff, and HR for the workers their selector gives them."""
     return is_sub_district_staff(user) or has_role(user, Role.HR)
-
-
-def users_with_role(role: str) -> Iterable:
-    return Group.objects.get(name=role).user_set.all()

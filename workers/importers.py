@@ -189,16 +189,15 @@ class RosterImporter(Importer):
         }
         # Workers employed elsewhere right now: a transfer the preview warns about.
         worker_ids = [w["pk"] for w in workers.values()]
-        elsewhere: dict[int, str] = {}
-        for start in range(0, len(worker_ids), 5000):
-            for worker_id, name in (
-                Employment.objects.filter(
-                    worker_id__in=worker_ids[start : start + 5000], departure_date__isnull=True
-                )
+        elsewhere: dict[int, str] = dict(
+            lookup_in_chunks(
+                Employment.objects.filter(departure_date__isnull=True)
                 .exclude(enterprise=enterprise)
-                .values_list("worker_id", "enterprise__name")
-            ):
-                elsewhere[worker_id] = name
+                .values_list("worker_id", "enterprise__name"),
+                "worker_id",
+                worker_ids,
+            )
+        )
 
         new_workers: list[dict[str, Any]] = []
         worker_updates: list[tuple[int, dict[str, Any]]] = []

@@ -1,7 +1,6 @@
 """import_enterprises against INTERFACES.md, on real .xlsx/.csv files built in each test."""
 
 import io
-import json
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +9,7 @@ from django.core.management import call_command
 
 from core.models import ImportRecord
 from enterprises.models import Enterprise, IndustrialPark, Village
+from tests.commands import run_json_command
 from tests.factories import make_uscc
 
 HEADER = ["统一社会信用代码", "企业名称", "所属村（社区）", "所属工业园区", "是否规上企业", "行业"]
@@ -30,15 +30,7 @@ def write_xlsx(path: Path, rows: list[list], title_rows: list[list] | None = Non
 
 
 def run(path: Path, *args: str) -> tuple[int, dict]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_enterprises", str(path), "--json", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code)
-    text = out.getvalue().strip()
-    assert text.count("\n") == 0, "stdout must hold exactly one JSON object"
-    return code, json.loads(text)
+    return run_json_command("import_enterprises", str(path), *args)
 
 
 def good_rows() -> list[list]:

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.choices import PoliticalStatus, Sex, SkillLevel
+from tests.commands import run_json_command
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
 from workers.models import Employment, Worker
 
@@ -64,22 +65,7 @@ def write_xlsx(path: Path, rows: list[list], header=HEADER) -> Path:
 
 
 def run(path: Path, enterprise, *args: str) -> tuple[int, dict]:
-    out = io.StringIO()
-    try:
-        call_command(
-            "import_roster",
-            str(path),
-            "--enterprise",
-            enterprise.uscc,
-            "--json",
-            *args,
-            stdout=out,
-            stderr=io.StringIO(),
-        )
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code)
-    return code, json.loads(out.getvalue())
+    return run_json_command("import_roster", str(path), "--enterprise", enterprise.uscc, *args)
 
 
 @pytest.fixture
