@@ -43,8 +43,10 @@ class ImportRecord(models.Model):
         TRAINING_FUNDS = "training_funds", _("教育培训经费")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待处理")
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("校验中")
         VALIDATED = "validated", _("已校验，待确认")
+        APPLYING = "applying", _("导入中")
         INVALID = "invalid", _("有错误，未导入")
         REFUSED = "refused", _("文件无法使用")
         APPLIED = "applied", _("已导入")
@@ -79,13 +81,38 @@ class ImportRecord(models.Model):
     counts = models.JSONField(_("统计"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
+    # What the preview found beyond counts: changed fields per row, departing workers, whether
+    # the departures need a second confirmation.
+    details = models.JSONField(_("预览详情"), default=dict, blank=True)
+    # The checked rows of a clean preview, applied on confirmation (core.imports.staging).
+    staged_rows = models.FileField(_("已校验数据"), upload_to="imports/staged/", blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认导入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirm_departures = models.BooleanField(_("已确认离职人数"), default=False)
+    # Runs started: a file that kills its worker again and again is given up after a few.
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入记录")
         verbose_name_plural = _("导入记录")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "enterprise", "status"])]
+
+    IN_PROGRESS = (Status.PENDING, Status.VALIDATING, Status.APPLYING)
 
     def __str__(self) -> str:
         return "%s %s" % (self.get_kind_display(), self.original_name)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS

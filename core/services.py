@@ -1,13 +1,21 @@
 """Writes of cross-cutting records: the audit log and import records."""
 
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from core.imports.engine import run_import
+from core.imports.engine import Importer, ImportResult, Issue, run_import, run_parsed_import
+from core.imports.staging import dump_parsed, load_parsed
 from core.models import AuditLog, ImportRecord
 
 
@@ -98,3 +106,360 @@ def import_execute(
     if record is not None:
         import_record_finish(record=record, result=result, actor=user)
     return result, record
+
+
+# --- Uploads in two steps: preview, then apply on confirmation (STYLE.md rule 4) -------------
+
+logger = logging.getLogger(__name__)
+
+# A run that keeps killing its worker (redelivered after each crash) is given up after this.
+MAX_ATTEMPTS = 3
+_PROGRESS_KEY = "import-progress:%d"
+# Share of the bar each stage starts at, per step.
+_VALIDATE_STAGES = {"read": 2, "parse": 10, "check": 75, "plan": 85}
+_APPLY_STAGES = {"load": 5, "check": 20, "plan": 35, "apply": 60}
+
+
+def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
+    """The data set's importer for an upload; the enterprise always comes from the record."""
+    if record.kind == ImportRecord.Kind.ROSTER:
+        from workers.importers import RosterImporter
+
+        assert record.enterprise is not None
+        return RosterImporter(
+            enterprise=record.enterprise,
+            confirm_departures=record.confirm_departures,
+            preview=preview,
+        )
+    if record.kind == ImportRecord.Kind.ENTERPRISES:
+        from enterprises.importers import EnterpriseImporter
+
+        return EnterpriseImporter()
+    raise ValueError("no two-step upload for %s" % record.kind)
+
+
+def import_progress(record: ImportRecord) -> dict[str, Any]:
+    """Where a running upload is: stage, percent and when its task last showed life."""
+    state = cache.get(_PROGRESS_KEY % record.pk) or {}
+    last = max(state.get("at", 0.0), record.updated_at.timestamp())
+    stalled = record.in_progress and time.time() - last > settings.IMPORT_STALL_SECONDS
+    return {
+        "status": record.status,
+        "status_label": record.get_status_display(),
+        "in_progress": record.in_progress,
+        "stalled": stalled,
+        "percent": 100 if not record.in_progress else int(state.get("percent", 0)),
+        "stage": state.get("stage", ""),
+    }
+
+
+def _progress_reporter(record_id: int, stages: dict[str, int]) -> Callable[[str, int, int], None]:
+    labels = {
+        "read": gettext("读取文件"),
+        "load": gettext("读取已校验数据"),
+        "parse": gettext("逐行校验"),
+        "check": gettext("交叉检查"),
+        "plan": gettext("比对现有数据"),
+        "apply": gettext("写入数据库"),
+    }
+    order = list(stages)
+
+    def report(stage: str, done: int, total: int) -> None:
+        start = stages.get(stage, 0)
+        following = order.index(stage) + 1 if stage in order else len(order)
+        end = stages[order[following]] if following < len(order) else 98
+        percent = start + (end - start) * done // max(total, 1)
+        cache.set(
+            _PROGRESS_KEY % record_id,
+            {"stage": labels.get(stage, stage), "percent": percent, "at": time.time()},
+            timeout=24 * 3600,
+        )
+
+    return report
+
+
+def _enqueue(task: Any, record_id: int) -> None:
+    """Send the task once the record is committed; a broker that is down leaves the upload
+    failed and retryable instead of failing the web request."""
+
+    def send() -> None:
+        try:
+            task.delay(record_id)
+        except Exception:
+            logger.exception("could not enqueue %s for import %s", task.name, record_id)
+            ImportRecord.objects.filter(pk=record_id).update(
+                status=ImportRecord.Status.FAILED,
+                errors=[
+                    Issue(
+                        None, None, gettext("任务队列暂时不可用，文件已保存，请稍后点击“重试”。")
+                    ).as_dict()
+                ],
+                updated_at=timezone.now(),
+            )
+
+    transaction.on_commit(send)
+
+
+def _runs_in_background(record: ImportRecord) -> bool:
+    return record.size >= settings.IMPORT_ASYNC_FROM_BYTES
+
+
+def import_upload_start(
+    *,
+    kind: str,
+    user: Any,
+    filename: str,
+    content: bytes,
+    enterprise: Any = None,
+) -> ImportRecord:
+    """Record an upload and check it: in the request for small files, in a task for large ones.
+
+    Nothing but the record and its staged rows is written: the data change on confirmation.
+    """
+    from core.tasks import import_validate_task
+
+    record = import_record_create(
+        kind=kind, user=user, filename=filename, content=content, enterprise=enterprise
+    )
+    audit_record(actor=user, action="import.%s.uploaded" % kind, target=record)
+    if _runs_in_background(record):
+        _enqueue(import_validate_task, record.pk)
+    else:
+        import_record_validate(record_id=record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def _start_run(record_id: int, expected: tuple[str, ...], running: str) -> ImportRecord | None:
+    """Claim a record for a run; None when it is gone, done, or has failed too often."""
+    with transaction.atomic():
+        record = (
+            ImportRecord.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .filter(pk=record_id)
+            .first()
+        )
+        if record is None or record.status not in expected:
+            return None
+        record.attempts += 1
+        if record.attempts > MAX_ATTEMPTS:
+            record.status = ImportRecord.Status.FAILED
+            record.errors = [
+                Issue(
+                    None,
+                    None,
+                    gettext("该文件多次处理都未能完成，请检查文件后重新上传，或联系街道工作人员。"),
+                ).as_dict()
+            ]
+            record.save()
+            return None
+        record.status = running
+        record.save()
+    return record
+
+
+def _fail(record_id: int, exc: BaseException) -> None:
+    logger.exception("import %s failed", record_id, exc_info=exc)
+    ImportRecord.objects.filter(pk=record_id).update(
+        status=ImportRecord.Status.FAILED,
+        errors=[
+            Issue(
+                None,
+                None,
+                gettext(
+                    "处理时发生系统错误，数据没有任何改动。可以点击“重试”；如仍失败请联系街道。"
+                ),
+            ).as_dict()
+        ],
+        updated_at=timezone.now(),
+    )
+
+
+def import_record_validate(*, record_id: int) -> None:
+    """Preview an upload: read and check the file, plan against the data, keep the rows.
+
+    Writes only the record (status, counts, every error, the changes it would make).
+    """
+    record = _start_run(
+        record_id, (ImportRecord.Status.PENDING, ImportRecord.Status.VALIDATING), "validating"
+    )
+    if record is None:
+        return
+    try:
+        with record.file.open("rb") as handle:
+            content = handle.read()
+        result = run_import(
+            importer_for(record, preview=True),
+            content,
+            filename=record.original_name,
+            dry_run=True,
+            progress=_progress_reporter(record.pk, _VALIDATE_STAGES),
+            keep_rows=True,
+        )
+        del content
+        if result.parsed is not None:
+            if record.staged_rows:
+                record.staged_rows.delete(save=False)
+            record.staged_rows.save(
+                "%d.json.gz" % record.pk, ContentFile(dump_parsed(result.parsed)), save=False
+            )
+            result.parsed = None
+        _store_result(record, result)
+        record.finished_at = None
+        record.save()
+    except Exception as exc:
+        _fail(record_id, exc)
+        return
+    audit_record(
+        actor=record.uploaded_by,
+        action="import.%s.%s" % (record.kind, record.status),
+        target=record,
+        counts=record.counts,
+    )
+
+
+def _store_result(record: ImportRecord, result: ImportResult) -> None:
+    if result.exit_code == 2:
+        record.status = ImportRecord.Status.REFUSED
+    elif result.errors:
+        record.status = ImportRecord.Status.INVALID
+    elif result.applied:
+        record.status = ImportRecord.Status.APPLIED
+    else:
+        record.status = ImportRecord.Status.VALIDATED
+    record.sheet_name = result.sheet_name or record.sheet_name
+    record.counts = result.counts
+    record.errors = [issue.as_dict() for issue in result.errors]
+    record.warnings = [issue.as_dict() for issue in result.warnings]
+    if result.details:
+        record.details = result.details
+
+
+def import_record_apply_start(
+    *, record: ImportRecord, user: Any, confirm_departures: bool
+) -> ImportRecord:
+    """The user confirms a clean preview; the data change in the request or in a task."""
+    from core.tasks import import_apply_task
+
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportRecord.Status.VALIDATED:
+            raise ValidationError(
+                gettext("这次上传当前的状态是“%(status)s”，不能导入。")
+                % {"status": record.get_status_display()}
+            )
+        if record.details.get("departures_need_confirmation") and not confirm_departures:
+            raise ValidationError(
+                gettext("本次导入会把较多职工标记为离职，请勾选“确认这些职工已离职”后再导入。")
+            )
+        record.status = ImportRecord.Status.APPLYING
+        record.applied_by = user if getattr(user, "pk", None) else None
+        record.confirmed_at = timezone.now()
+        record.confirm_departures = confirm_departures
+        record.attempts = 0
+        record.save()
+        audit_record(actor=user, action="import.%s.confirmed" % record.kind, target=record)
+        if _runs_in_background(record):
+            _enqueue(import_apply_task, record.pk)
+    if not _runs_in_background(record):
+        import_record_apply(record_id=record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def import_record_apply(*, record_id: int) -> None:
+    """Apply a confirmed preview from its staged rows, in one transaction with the record's
+    status: a crash leaves nothing half-written and the upload still "导入中", to be retried;
+    a second run of an applied record does nothing."""
+    record = _start_run(record_id, (ImportRecord.Status.APPLYING,), "applying")
+    if record is None:
+        return
+    progress = _progress_reporter(record.pk, _APPLY_STAGES)
+    try:
+        with transaction.atomic():
+            record = ImportRecord.objects.select_for_update().get(pk=record_id)
+            if record.status != ImportRecord.Status.APPLYING:
+                return
+            importer = importer_for(record, preview=False)
+            importer.lock()
+            newer = _applied_since(record)
+            if newer is not None:
+                record.status = ImportRecord.Status.REFUSED
+                record.errors = [
+                    Issue(
+                        None,
+                        None,
+                        gettext(
+                            "预览之后，%(time)s 已有另一份文件（%(name)s）导入。为避免用旧文件"
+                            "覆盖新数据，本次没有导入，请重新上传最新的文件。"
+                        )
+                        % {
+                            "time": timezone.localtime(newer.finished_at).strftime(
+                                "%Y-%m-%d %H:%M"
+                            ),
+                            "name": newer.original_name,
+                        },
+                    ).as_dict()
+                ]
+                record.finished_at = timezone.now()
+                record.save()
+                return
+            progress("load", 0, 1)
+            with record.staged_rows.open("rb") as handle:
+                parsed = load_parsed(handle.read())
+            result = run_parsed_import(importer, parsed, dry_run=False, progress=progress)
+            del parsed
+            _store_result(record, result)
+            record.finished_at = timezone.now()
+            record.save()
+            audit_record(
+                actor=record.applied_by,
+                action="import.%s.%s" % (record.kind, record.status),
+                target=record,
+                counts=record.counts,
+            )
+    except Exception as exc:
+        _fail(record_id, exc)
+        return
+    if record.status == ImportRecord.Status.APPLIED and record.staged_rows:
+        record.staged_rows.delete(save=True)
+
+
+def _applied_since(record: ImportRecord) -> ImportRecord | None:
+    """Another upload of the same data for the same enterprise applied after this preview."""
+    return (
+        ImportRecord.objects.filter(
+            kind=record.kind,
+            enterprise=record.enterprise,
+            status=ImportRecord.Status.APPLIED,
+            finished_at__gt=record.created_at,
+        )
+        .exclude(pk=record.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def import_record_retry(*, record: ImportRecord, user: Any) -> ImportRecord:
+    """Run a failed or stalled upload again from where it stopped; safe to repeat."""
+    from core.tasks import import_apply_task, import_validate_task
+
+    progress = import_progress(record)
+    if record.status != ImportRecord.Status.FAILED and not progress["stalled"]:
+        raise ValidationError(gettext("这次上传没有中断，不需要重试。"))
+    applying = record.applied_by_id is not None or record.confirmed_at is not None
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportRecord.Status.APPLYING if applying else ImportRecord.Status.PENDING,
+        errors=[],
+        attempts=0,
+        updated_at=timezone.now(),
+    )
+    audit_record(actor=user, action="import.%s.retried" % record.kind, target=record)
+    if _runs_in_background(record):
+        _enqueue(import_apply_task if applying else import_validate_task, record.pk)
+    elif applying:
+        import_record_apply(record_id=record.pk)
+    else:
+        import_record_validate(record_id=record.pk)
+    record.refresh_from_db()
+    return record

@@ -12,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_sub_district_staff(user):
         return redirect("admin:index")
     if has_role(user, Role.HR):
-        return redirect("workers:list")
+        return redirect("workers:roster_home")
     if has_role(user, Role.UNION_OFFICER):
         return redirect("admin:index") if user.is_staff else redirect("workers:list")
     if has_role(user, Role.OFFICIAL):

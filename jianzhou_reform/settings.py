@@ -157,6 +157,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Uploads from this size on (about 5,000 roster rows) are checked and applied by a Celery task
+# with a progress bar; smaller ones answer in the request.
+IMPORT_ASYNC_FROM_BYTES = env.int("IMPORT_ASYNC_FROM_BYTES", default=350 * 1024)
+# An upload whose task has shown no sign of life for this long can be retried by the user.
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=10 * 60)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

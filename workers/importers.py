@@ -23,8 +23,8 @@ from core.cells import (
     parse_text,
     parse_yes_no,
 )
-from core.choices import Sex
-from core.identity import ResidentId, parse_resident_id
+from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
+from core.identity import ResidentId, mask_id_number, parse_resident_id
 from core.imports.engine import (
     Column,
     DataSet,
@@ -109,6 +109,35 @@ _EMPLOYMENT_FIELDS = {POSITION: "position", CONTRACT_TYPE: "contract_type"}
 _EMPTY = {"political_status": "masses", "skill_level": "", "contract_type": ""}
 
 
+# Field → the column a user knows it by, for the preview's list of changed fields.
+_LABELS = {
+    "name": NAME,
+    "is_union_member": UNION_MEMBER,
+    "is_frontline": FRONTLINE,
+    "hire_date": HIRE_DATE,
+    **{field: column for column, field in _WORKER_FIELDS.items()},
+    **{field: column for column, field in _EMPLOYMENT_FIELDS.items()},
+}
+_CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "political_status": {str(v): str(label) for v, label in PoliticalStatus.choices},
+    "skill_level": {str(v): str(label) for v, label in SkillLevel.choices},
+    "contract_type": {str(v): str(label) for v, label in ContractType.choices},
+}
+
+
+def _shown(field: str, value: Any) -> str:
+    """A stored or wanted value as the roster writes it (是/否, choice labels, ISO dates)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field in _CHOICE_LABELS:
+        return _CHOICE_LABELS[field].get(value, str(value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
@@ -116,9 +145,18 @@ def _age_on(birth: datetime.date, day: datetime.date) -> int:
 class RosterImporter(Importer):
     dataset = ROSTER_DATASET
 
-    def __init__(self, *, enterprise: Enterprise, confirm_departures: bool = False):
+    def __init__(
+        self,
+        *,
+        enterprise: Enterprise,
+        confirm_departures: bool = False,
+        preview: bool = False,
+    ):
         self.enterprise = enterprise
         self.confirm_departures = confirm_departures
+        # A web preview reports that departures need the second confirmation instead of
+        # refusing the file: the user confirms them on the preview page.
+        self.preview = preview
         self.today = timezone.localdate()
 
     def check(self, rows: list[ParsedRow], report: Report) -> None:
@@ -237,7 +275,10 @@ class RosterImporter(Importer):
                         )
                     )
                     row_changes.update(
-                        {k: [str(stored.get(k) or ""), str(v or "")] for k, v in diff.items()}
+                        {
+                            _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
+                            for k, v in diff.items()
+                        }
                     )
                 if stored["pk"] in elsewhere:
                     report.warning(
@@ -257,24 +298,29 @@ class RosterImporter(Importer):
             if job_diff:
                 employment_updates.append((job["pk"], wanted_job))
                 row_changes.update(
-                    {k: [str(job.get(k) or ""), str(v or "")] for k, v in job_diff.items()}
+                    {_LABELS[k]: [_shown(k, job.get(k)), _shown(k, v)] for k, v in job_diff.items()}
                 )
             if row_changes:
                 updated += 1
                 changes.append(
-                    {"row": row.row, "id_number": resident.number, "changes": row_changes}
+                    {
+                        "row": row.row,
+                        "name": row.values[NAME],
+                        "id_number": mask_id_number(resident.number),
+                        "changes": row_changes,
+                    }
                 )
             else:
                 unchanged += 1
 
         departing = [e["pk"] for wid, e in open_here.items() if wid not in seen_worker_ids]
         active = len(open_here)
-        if (
+        over_limit = bool(
             departing
             and active >= DEPARTURE_GUARD_MIN_ACTIVE
             and len(departing) > DEPARTURE_GUARD_SHARE * active
-            and not self.confirm_departures
-        ):
+        )
+        if over_limit and not self.confirm_departures and not self.preview:
             raise ImportRefused(
                 gettext(
                     "本次导入将把%(departing)s名在职职工（共%(active)s名，超过20%%）标记为离职。"
@@ -297,8 +343,32 @@ class RosterImporter(Importer):
                 "employment_updates": employment_updates,
                 "departing": departing,
             },
-            details={"updated": changes, "departing": len(departing), "active": active},
+            details={
+                "updated": changes,
+                "departing": self._departing_list(departing) if self.preview else [],
+                "active": active,
+                "departures_need_confirmation": over_limit,
+            },
         )
+
+    def _departing_list(self, employment_ids: list[int]) -> list[dict[str, Any]]:
+        """Who would be marked departed, for the preview (masked ID numbers)."""
+        found = lookup_in_chunks(
+            Employment.objects.values_list(
+                "pk", "worker__name", "worker__id_number", "hire_date", "position"
+            ),
+            "pk",
+            employment_ids,
+        )
+        return [
+            {
+                "name": name,
+                "id_number": mask_id_number(number),
+                "hire_date": hired.isoformat(),
+                "position": position,
+            }
+            for _pk, name, number, hired, position in sorted(found, key=lambda f: f[1])
+        ]
 
     def _membership(self, stored: dict[str, Any] | None, member: bool) -> dict[str, Any]:
         """A new member joins today; a member stays one since the date recorded."""

@@ -2,11 +2,19 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from core.imports.engine import ImportResult
 from core.models import ImportRecord
-from core.services import import_execute
+from core.services import (
+    import_execute,
+    import_record_apply_start,
+    import_record_retry,
+    import_upload_start,
+)
 from enterprises.models import Enterprise
 from workers.importers import RosterImporter
+from workers.selectors import roster_enterprises_for
 
 
 def roster_import(
@@ -34,3 +42,40 @@ def roster_import(
         enterprise=enterprise,
         source=source,
     )
+
+
+def roster_upload_preview(
+    *, user: Any, enterprise: Enterprise, filename: str, content: bytes
+) -> ImportRecord:
+    """Keep an HR upload and check it against the enterprise's roster; nothing else changes.
+
+    The enterprise is the one the page belongs to (and the user may act for), never one read
+    from the file.
+    """
+    if not roster_enterprises_for(user).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied
+    return import_upload_start(
+        kind=ImportRecord.Kind.ROSTER,
+        user=user,
+        filename=filename,
+        content=content,
+        enterprise=enterprise,
+    )
+
+
+def roster_upload_apply(
+    *, user: Any, record: ImportRecord, confirm_departures: bool = False
+) -> ImportRecord:
+    """Apply a clean preview the user confirmed (with the second confirmation when DOMAIN.md's
+    departure limit is passed)."""
+    if not roster_enterprises_for(user).filter(pk=record.enterprise_id).exists():
+        raise PermissionDenied
+    return import_record_apply_start(
+        record=record, user=user, confirm_departures=confirm_departures
+    )
+
+
+def roster_upload_retry(*, user: Any, record: ImportRecord) -> ImportRecord:
+    if not roster_enterprises_for(user).filter(pk=record.enterprise_id).exists():
+        raise PermissionDenied
+    return import_record_retry(record=record, user=user)

@@ -1,17 +1,33 @@
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
+from core.imports.annotate import annotated_workbook
+from core.models import ImportRecord
 from core.roles import Role, has_role, is_sub_district_staff, sees_personal_data
+from core.services import import_progress
+from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
-from workers.models import Worker
+from workers.forms import RosterApplyForm, RosterUploadForm
+from workers.importers import ROSTER_DATASET
+from workers.models import Employment, Worker
 from workers.roster_workbook import roster_workbook
-from workers.selectors import employments_visible_to, worker_detail
+from workers.selectors import (
+    employments_visible_to,
+    roster_enterprises_for,
+    roster_upload_detail,
+    roster_uploads_visible_to,
+    worker_detail,
+)
+from workers.services import roster_upload_apply, roster_upload_preview, roster_upload_retry
 
 
 def _require_worker_access(request: HttpRequest) -> None:
@@ -110,3 +126,161 @@ def roster_export(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         title=gettext("%(name)s职工花名册") % {"name": enterprise.name}, employments=employments
     )
     return _xlsx_response(content, gettext("%(name)s花名册.xlsx") % {"name": enterprise.name})
+
+
+# --- Roster uploads: HR's own pages (staff may act for any enterprise) -----------------------
+
+
+def _require_roster_access(request: HttpRequest) -> None:
+    if not (is_sub_district_staff(request.user) or has_role(request.user, Role.HR)):
+        raise PermissionDenied
+
+
+@login_required
+def roster_home(request: HttpRequest) -> HttpResponse:
+    """HR land here: their enterprise's page straight away when they have one."""
+    _require_roster_access(request)
+    enterprises = roster_enterprises_for(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
+    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
+        return redirect("workers:roster_enterprise", enterprise_id=enterprises[0].pk)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(request, "workers/roster_home.html", {"page": page, "query": query})
+
+
+def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
+    enterprise = roster_enterprises_for(request.user).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+@login_required
+def roster_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """An enterprise's roster page: template and current roster downloads, upload, history."""
+    _require_roster_access(request)
+    enterprise = _enterprise_or_404(request, enterprise_id)
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = roster_upload_preview(
+                user=request.user,
+                enterprise=enterprise,
+                filename=upload.name,
+                content=upload.read(),
+            )
+            return redirect("workers:roster_upload", pk=record.pk)
+    else:
+        form = RosterUploadForm()
+    history = Paginator(
+        roster_uploads_visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .defer("errors", "warnings", "details"),
+        20,
+    ).get_page(request.GET.get("page"))
+    active = Employment.objects.filter(enterprise=enterprise, departure_date__isnull=True).count()
+    return render(
+        request,
+        "workers/roster_enterprise.html",
+        {"enterprise": enterprise, "form": form, "history": history, "active": active},
+    )
+
+
+def _upload_or_404(request: HttpRequest, pk: int) -> ImportRecord:
+    try:
+        return roster_upload_detail(user=request.user, pk=pk)
+    except ImportRecord.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def roster_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of one upload: progress, or counts, changes, departures and every error."""
+    _require_roster_access(request)
+    record = _upload_or_404(request, pk)
+    errors = Paginator(record.errors, 200).get_page(request.GET.get("errors"))
+    changes = Paginator(record.details.get("updated", []), 100).get_page(request.GET.get("changes"))
+    departing = Paginator(record.details.get("departing", []), 100).get_page(
+        request.GET.get("departing")
+    )
+    return render(
+        request,
+        "workers/roster_upload.html",
+        {
+            "record": record,
+            "enterprise": record.enterprise,
+            "progress": import_progress(record),
+            "errors": errors,
+            "changes": changes,
+            "departing": departing,
+            "file_errors": [e for e in record.errors if e["row"] is None],
+            "apply_form": RosterApplyForm(),
+        },
+    )
+
+
+@login_required
+def roster_upload_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    _require_roster_access(request)
+    return JsonResponse(import_progress(_upload_or_404(request, pk)))
+
+
+@login_required
+@require_POST
+def roster_upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_roster_access(request)
+    record = _upload_or_404(request, pk)
+    form = RosterApplyForm(request.POST)
+    form.is_valid()
+    try:
+        roster_upload_apply(
+            user=request.user,
+            record=record,
+            confirm_departures=form.cleaned_data.get("confirm_departures", False),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workers:roster_upload", pk=record.pk)
+
+
+@login_required
+@require_POST
+def roster_upload_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_roster_access(request)
+    record = _upload_or_404(request, pk)
+    try:
+        roster_upload_retry(user=request.user, record=record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workers:roster_upload", pk=record.pk)
+
+
+@login_required
+def roster_upload_annotated(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file back with a 错误说明 column, to fix in Excel and upload again."""
+    _require_roster_access(request)
+    record = _upload_or_404(request, pk)
+    if record.status != ImportRecord.Status.INVALID:
+        raise Http404
+    with record.file.open("rb") as handle:
+        content = annotated_workbook(
+            handle.read(),
+            filename=record.original_name,
+            dataset=ROSTER_DATASET,
+            errors=record.errors,
+        )
+    stem = record.original_name.rsplit(".", 1)[0]
+    return _xlsx_response(content, gettext("%(name)s（错误说明）.xlsx") % {"name": stem})
+
+
+@login_required
+def roster_upload_original(request: HttpRequest, pk: int) -> FileResponse:
+    """The file exactly as uploaded, for the enterprise's HR and staff only."""
+    _require_roster_access(request)
+    record = _upload_or_404(request, pk)
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)

@@ -107,6 +107,8 @@ class ImportResult:
     sheet_name: str | None = None
     columns: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # The checked rows, kept only when the caller asks (a preview applied later).
+    parsed: ParsedFile | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +119,25 @@ class ImportResult:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
         }
+
+
+@dataclass
+class ParsedFile:
+    """A file's rows after parsing and checking: what a preview keeps for its apply step."""
+
+    rows: list[ParsedRow]
+    skipped: int
+    columns: list[str]
+    sheet_name: str
+    warnings: list[Issue] = field(default_factory=list)
+
+
+# progress(stage, done, total): stages are "read", "parse", "check", "plan", "apply".
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
 
 
 @dataclass
@@ -237,8 +258,16 @@ class _MissingColumns(Exception):
         self.missing = missing
 
 
+PROGRESS_EVERY = 5000
+
+
 def parse_rows(
-    sheet: Sheet, dataset: DataSet, header_position: int, mapping: dict[int, Column], report: Report
+    sheet: Sheet,
+    dataset: DataSet,
+    header_position: int,
+    mapping: dict[int, Column],
+    report: Report,
+    progress: Progress = _no_progress,
 ) -> tuple[list[ParsedRow], int]:
     """Parse every row below the header; every bad cell becomes an error. Returns rows, skipped."""
     parsed: list[ParsedRow] = []
@@ -260,7 +289,10 @@ def parse_rows(
     caches: dict[str, dict[tuple[type, Any], tuple[Any, list[str] | None]]] = {
         column.name: {} for column in mapping.values()
     }
-    for row_number, cells in sheet.rows[header_position + 1 :]:
+    total = len(sheet.rows) - header_position - 1
+    for done, (row_number, cells) in enumerate(sheet.rows[header_position + 1 :]):
+        if done % PROGRESS_EVERY == 0:
+            progress("parse", done, total)
         width = len(cells)
         raw: dict[str, Any] = {
             column.name: cells[index] if index < width else None for index, column in columns
@@ -335,10 +367,17 @@ def run_import(
     *,
     filename: str,
     dry_run: bool,
+    progress: Progress = _no_progress,
+    keep_rows: bool = False,
 ) -> ImportResult:
-    """Run one import end to end. Never raises for bad input: the result says what happened."""
+    """Run one import end to end. Never raises for bad input: the result says what happened.
+
+    With `keep_rows`, a clean result carries the checked rows (`result.parsed`) so that a
+    preview can be applied later with `run_parsed_import` without reading the file again.
+    """
     dataset = importer.dataset
     report = Report()
+    progress("read", 0, 1)
     try:
         sheet = read_sheet(source, filename=filename, preferred_sheet=dataset.sheet_name)
     except UnusableFile as exc:
@@ -361,7 +400,9 @@ def run_import(
     try:
         position, mapping, unknown = locate_header(sheet, dataset)
     except ImportRefused as exc:
-        return refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
+        refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
+        refusal.sheet_name = sheet.name
+        return refusal
     except _MissingColumns as exc:
         errors = [
             Issue(
@@ -385,20 +426,60 @@ def run_import(
 
     data_rows = len(sheet.rows) - position - 1
     if data_rows > MAX_DATA_ROWS:
-        return refusal_result(
+        refusal = refusal_result(
             gettext("文件有%(rows)s行数据，超过了%(max)s行的上限，请拆分后分批上传。")
             % {"rows": data_rows, "max": MAX_DATA_ROWS},
             dry_run=dry_run,
             report=report,
         )
+        refusal.sheet_name = sheet.name
+        return refusal
 
-    rows, skipped = parse_rows(sheet, dataset, position, mapping, report)
-    sheet_name = sheet.name
+    rows, skipped = parse_rows(sheet, dataset, position, mapping, report, progress)
+    parsed = ParsedFile(
+        rows=rows,
+        skipped=skipped,
+        columns=[c.name for c in mapping.values()],
+        sheet_name=sheet.name,
+    )
     del sheet  # the raw cells are the largest thing a big import holds: free them before planning
     if not rows:
         report.warning(None, None, gettext("表头下面没有数据行，没有任何改动。"))
-    importer.columns_present = frozenset(c.name for c in mapping.values())
-    columns = [c.name for c in mapping.values()]
+    # The file's own warnings; checking and planning add theirs again on every run.
+    parsed.warnings = list(report.warnings)
+    result = _check_plan_apply(importer, parsed, report, dry_run=dry_run, progress=progress)
+    if keep_rows and result.ok:
+        result.parsed = parsed
+    return result
+
+
+def run_parsed_import(
+    importer: Importer,
+    parsed: ParsedFile,
+    *,
+    dry_run: bool,
+    progress: Progress = _no_progress,
+) -> ImportResult:
+    """Check, plan and apply rows kept by an earlier preview, against the database as it is now.
+
+    The checks run again (they are cheap and depend on the day); the plan is computed afresh
+    because other imports or edits may have changed the data since the preview.
+    """
+    report = Report(warnings=list(parsed.warnings))
+    return _check_plan_apply(importer, parsed, report, dry_run=dry_run, progress=progress)
+
+
+def _check_plan_apply(
+    importer: Importer,
+    parsed: ParsedFile,
+    report: Report,
+    *,
+    dry_run: bool,
+    progress: Progress,
+) -> ImportResult:
+    rows, skipped, sheet_name = parsed.rows, parsed.skipped, parsed.sheet_name
+    importer.columns_present = frozenset(parsed.columns)
+    progress("check", 0, 1)
     # Cross-row checks only see rows whose own cells parsed, so one bad cell is reported once.
     rows_with_errors = {issue.row for issue in report.errors}
     clean_rows = [r for r in rows if r.row not in rows_with_errors]
@@ -414,20 +495,23 @@ def run_import(
             warnings=report.warnings,
             exit_code=1,
             sheet_name=sheet_name,
-            columns=columns,
+            columns=parsed.columns,
         )
 
     try:
+        progress("plan", 0, 1)
         if dry_run:
             plan = importer.plan(rows, report)
         else:
             with transaction.atomic():
                 importer.lock()
                 plan = importer.plan(rows, report)
+                progress("apply", 0, 1)
                 importer.apply(plan)
     except ImportRefused as exc:
         refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
         refusal.sheet_name = sheet_name
+        refusal.columns = parsed.columns
         return refusal
 
     counts = _counts(**{**plan.counts, "rows": len(rows) + skipped, "skipped": skipped})
@@ -441,7 +525,7 @@ def run_import(
         exit_code=0,
         details=plan.details,
         sheet_name=sheet_name,
-        columns=columns,
+        columns=parsed.columns,
     )
 
 

@@ -26,7 +26,7 @@ def test_anonymous_home_goes_to_login(client, db):
     ("fixture", "target"),
     [
         ("staff_user", "/admin/"),
-        ("hr_user", "/workers/"),
+        ("hr_user", "/workers/roster/"),
         ("union_user", "/admin/"),
         ("official_user", "/reports/"),
     ],

@@ -1,0 +1,107 @@
+"""Keep a previewed file's checked rows until the user confirms it (STYLE.md rule 4).
+
+Preview and apply are two steps over one import record. Reading and parsing a large workbook is
+most of an import's time, so the preview stores the rows it checked and the apply step plans
+from them instead of reading the file again. The format is plain JSON, column by column, with
+the few non-JSON value types (dates, amounts, resident IDs) written as text: nothing in it can
+run code when loaded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from core.identity import ResidentId
+from core.imports.engine import Issue, ParsedFile, ParsedRow
+
+FORMAT_VERSION = 1
+
+
+def _encode_resident(value: ResidentId) -> list[str]:
+    return [value.number, value.birth_date.isoformat(), value.sex]
+
+
+def _decode_resident(value: list[str]) -> ResidentId:
+    return ResidentId(value[0], datetime.date.fromisoformat(value[1]), value[2])
+
+
+# kind: (test, encode, decode); JSON-native values (text, numbers, booleans, lists) are "plain".
+_KINDS: dict[str, tuple[type, Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "resident_id": (ResidentId, _encode_resident, _decode_resident),
+    "date": (datetime.date, datetime.date.isoformat, datetime.date.fromisoformat),
+    "decimal": (Decimal, str, Decimal),
+}
+
+
+def _kind_of(values: list[Any]) -> str:
+    for value in values:
+        if value is None:
+            continue
+        for kind, (cls, _encode, _decode) in _KINDS.items():
+            # datetime is a date subclass; parsers return plain dates.
+            if type(value) is cls or (cls is not datetime.date and isinstance(value, cls)):
+                return kind
+        return "plain"
+    return "plain"
+
+
+def dump_parsed(parsed: ParsedFile) -> bytes:
+    names: list[str] = []
+    for row in parsed.rows[:1]:
+        names = list(row.values)
+    columns = []
+    for name in names:
+        values = [row.values.get(name) for row in parsed.rows]
+        kind = _kind_of(values)
+        if kind != "plain":
+            encode = _KINDS[kind][1]
+            values = [None if v is None else encode(v) for v in values]
+        columns.append({"name": name, "kind": kind, "values": values})
+    document = {
+        "version": FORMAT_VERSION,
+        "sheet_name": parsed.sheet_name,
+        "skipped": parsed.skipped,
+        "columns_present": parsed.columns,
+        "warnings": [w.as_dict() for w in parsed.warnings],
+        "rows": [row.row for row in parsed.rows],
+        "values": columns,
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=1)
+
+
+def load_parsed(data: bytes) -> ParsedFile:
+    document = json.loads(gzip.decompress(data))
+    if document.get("version") != FORMAT_VERSION:
+        raise ValueError("unknown staging format %r" % document.get("version"))
+    numbers: list[int] = document["rows"]
+    decoded: list[tuple[str, list[Any]]] = []
+    for column in document["values"]:
+        values = column["values"]
+        if column["kind"] != "plain":
+            decode = _KINDS[column["kind"]][2]
+            values = [None if v is None else decode(v) for v in values]
+        decoded.append((column["name"], values))
+    names = [name for name, _values in decoded]
+    rows = (
+        [
+            ParsedRow(row=number, values=dict(zip(names, cells, strict=True)))
+            for number, cells in zip(
+                numbers, zip(*(values for _name, values in decoded), strict=True), strict=True
+            )
+        ]
+        if decoded
+        else [ParsedRow(row=number, values={}) for number in numbers]
+    )
+    return ParsedFile(
+        rows=rows,
+        skipped=document["skipped"],
+        columns=document["columns_present"],
+        sheet_name=document["sheet_name"],
+        warnings=[Issue(w["row"], w["column"], w["message"]) for w in document["warnings"]],
+    )

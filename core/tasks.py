@@ -1,0 +1,25 @@
+"""Uploads checked and applied in the background (large files); thin, by record id."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from core.services import import_record_apply, import_record_validate
+
+# acks_late and reject_on_worker_lost (settings) redeliver the message if a worker dies; the
+# services claim the record first, so a repeated delivery never applies an upload twice.
+_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
+
+
+@shared_task(**_RETRY)
+def import_validate_task(record_id: int) -> None:
+    import_record_validate(record_id=record_id)
+
+
+@shared_task(**_RETRY)
+def import_apply_task(record_id: int) -> None:
+    import_record_apply(record_id=record_id)

@@ -1,0 +1,233 @@
+"""HR's roster upload pages: preview, annotated errors, confirm, departures, history, scope."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.models import ImportRecord
+from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from tests.workers.test_import_roster import person, row, write_xlsx
+from workers.models import Employment, Worker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enterprise(hr_user):
+    enterprise = EnterpriseFactory(name="本企业")
+    enterprise.hr_users.add(hr_user)
+    return enterprise
+
+
+def upload(client, enterprise, path: Path):
+    with path.open("rb") as handle:
+        return client.post(
+            reverse("workers:roster_enterprise", args=[enterprise.pk]),
+            {"file": SimpleUploadedFile(path.name, handle.read())},
+        )
+
+
+def latest() -> ImportRecord:
+    return ImportRecord.objects.latest("pk")
+
+
+def test_hr_lands_on_their_enterprise_page(client, hr_user, enterprise):
+    client.force_login(hr_user)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "workers:roster_enterprise", args=[enterprise.pk]
+    )
+    body = response.content.decode()
+    assert "本企业" in body and "上传并预览" in body
+
+
+def test_clean_upload_previews_then_applies_on_confirmation(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    response = upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1), row(2)]))
+    record = latest()
+    assert response.url == reverse("workers:roster_upload", args=[record.pk])
+    assert record.status == ImportRecord.Status.VALIDATED
+    assert record.enterprise == enterprise and record.uploaded_by == hr_user
+    assert record.counts["created"] == 2
+    assert Worker.objects.count() == 0, "a preview writes nothing"
+    page = client.get(response.url).content.decode()
+    assert "确认导入" in page and "读取的工作表：“花名册”" in page
+
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.APPLIED
+    assert record.applied_by == hr_user
+    assert Employment.objects.filter(enterprise=enterprise, departure_date=None).count() == 2
+    assert not record.staged_rows, "staged rows are dropped once applied"
+
+    history = client.get(reverse("workers:roster_enterprise", args=[enterprise.pk]))
+    assert "a.xlsx" in history.content.decode() and "已导入" in history.content.decode()
+
+
+def test_errors_are_listed_with_rows_and_the_annotated_file_marks_them(
+    client, hr_user, enterprise, tmp_path
+):
+    client.force_login(hr_user)
+    bad = row(2, 身份证号="330683198503091234")
+    path = write_xlsx(tmp_path / "bad.xlsx", [row(1), bad, row(3, 入职日期="明天")])
+    upload(client, enterprise, path)
+    record = latest()
+    assert record.status == ImportRecord.Status.INVALID
+    assert {(e["row"], e["column"]) for e in record.errors} == {(4, "身份证号"), (5, "入职日期")}
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "下载带错误说明的文件" in page and "确认导入" not in page
+    response = client.get(reverse("workers:roster_upload_annotated", args=[record.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["花名册"]
+    explain = [c.value for c in sheet[2]].index("错误说明") + 1
+    assert sheet.cell(row=4, column=explain).value.startswith("【身份证号】")
+    assert sheet.cell(row=5, column=explain).value.startswith("【入职日期】")
+    assert sheet.cell(row=3, column=explain).value in (None, "")
+    # Nothing can be confirmed, nothing was written.
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.INVALID
+    assert Worker.objects.count() == 0
+
+
+def test_changed_fields_are_shown_with_column_names(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1), row(2)]))
+    client.post(reverse("workers:roster_upload_confirm", args=[latest().pk]))
+    upload(
+        client,
+        enterprise,
+        write_xlsx(tmp_path / "b.xlsx", [row(1, 岗位="班组长", 是否工会会员="是"), row(2)]),
+    )
+    record = latest()
+    assert record.counts["updated"] == 1 and record.counts["unchanged"] == 1
+    (change,) = record.details["updated"]
+    assert change["row"] == 3 and change["name"] == "职工1"
+    assert change["changes"]["岗位"] == ["操作工", "班组长"]
+    assert change["changes"]["是否工会会员"] == ["否", "是"]
+    assert "*" in change["id_number"], "the preview masks ID numbers"
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "班组长" in page and "操作工" in page
+
+
+def test_departures_over_the_limit_need_the_second_confirmation(
+    client, hr_user, enterprise, tmp_path
+):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(n) for n in range(10)]))
+    client.post(reverse("workers:roster_upload_confirm", args=[latest().pk]))
+    upload(client, enterprise, write_xlsx(tmp_path / "b.xlsx", [row(n) for n in range(7)]))
+    record = latest()
+    assert record.status == ImportRecord.Status.VALIDATED
+    assert record.details["departures_need_confirmation"] is True
+    assert len(record.details["departing"]) == 3
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "超过 20%" in page and "职工9" in page
+
+    response = client.post(reverse("workers:roster_upload_confirm", args=[record.pk]), follow=True)
+    assert "请勾选" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.VALIDATED
+    assert Employment.objects.filter(departure_date__isnull=False).count() == 0
+
+    client.post(
+        reverse("workers:roster_upload_confirm", args=[record.pk]), {"confirm_departures": "on"}
+    )
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.APPLIED
+    assert Employment.objects.filter(departure_date__isnull=False).count() == 3
+    assert Worker.objects.count() == 10, "departed workers are kept"
+
+
+def test_an_older_preview_cannot_overwrite_a_newer_upload(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "old.xlsx", [row(1)]))
+    old = latest()
+    upload(client, enterprise, write_xlsx(tmp_path / "new.xlsx", [row(1, 岗位="班组长")]))
+    client.post(reverse("workers:roster_upload_confirm", args=[latest().pk]))
+    client.post(reverse("workers:roster_upload_confirm", args=[old.pk]))
+    old.refresh_from_db()
+    assert old.status == ImportRecord.Status.REFUSED
+    assert "new.xlsx" in old.errors[0]["message"]
+    assert Employment.objects.get().position == "班组长"
+
+
+def test_confirming_twice_applies_once(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))
+    record = latest()
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    response = client.post(reverse("workers:roster_upload_confirm", args=[record.pk]), follow=True)
+    assert "不能导入" in response.content.decode()
+    assert Employment.objects.count() == 1
+
+
+def test_unusable_file_is_refused_with_its_message(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(b"%PDF-1.4 not a spreadsheet")
+    upload(client, enterprise, path)
+    record = latest()
+    assert record.status == ImportRecord.Status.REFUSED
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "PDF" in page and "文件无法使用" in page
+
+
+def test_hr_cannot_reach_another_enterprises_roster_or_uploads(
+    client, hr_user, enterprise, staff_user, tmp_path
+):
+    other = EnterpriseFactory(name="别的企业")
+    client.force_login(staff_user)
+    upload(client, other, write_xlsx(tmp_path / "o.xlsx", [row(1)]))
+    theirs = latest()
+    assert theirs.enterprise == other and theirs.uploaded_by == staff_user
+
+    client.force_login(hr_user)
+    assert client.get(reverse("workers:roster_enterprise", args=[other.pk])).status_code == 404
+    assert upload(client, other, write_xlsx(tmp_path / "x.xlsx", [row(2)])).status_code == 404
+    for name in ("roster_upload", "roster_upload_progress", "roster_upload_original"):
+        assert client.get(reverse("workers:" + name, args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("workers:roster_upload_confirm", args=[theirs.pk])).status_code == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == ImportRecord.Status.VALIDATED
+    body = client.get(reverse("workers:roster_enterprise", args=[enterprise.pk])).content.decode()
+    assert "o.xlsx" not in body
+
+
+@pytest.mark.parametrize("role", ["union_user", "official_user"])
+def test_union_officers_and_officials_do_not_upload_rosters(client, request, role, enterprise):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("workers:roster_home")).status_code == 403
+    assert client.get(reverse("workers:roster_enterprise", args=[enterprise.pk])).status_code == 403
+
+
+def test_original_file_downloads_unchanged(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    path = write_xlsx(tmp_path / "原件.xlsx", [row(1)])
+    upload(client, enterprise, path)
+    response = client.get(reverse("workers:roster_upload_original", args=[latest().pk]))
+    assert b"".join(response.streaming_content) == path.read_bytes()
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_transfer_is_warned_in_the_preview(client, hr_user, enterprise, tmp_path):
+    other = EnterpriseFactory(name="原单位")
+    worker = WorkerFactory(id_number=person(1))
+    EmploymentFactory(worker=worker, enterprise=other)
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))
+    page = client.get(reverse("workers:roster_upload", args=[latest().pk])).content.decode()
+    assert "原单位" in page and "调动" in page
+
+
+def test_uploads_over_twenty_megabytes_are_refused_by_the_form(client, hr_user, enterprise):
+    client.force_login(hr_user)
+    big = SimpleUploadedFile("big.csv", b"a" * (20 * 1024 * 1024 + 1))
+    response = client.post(reverse("workers:roster_enterprise", args=[enterprise.pk]), {"file": big})
+    assert response.status_code == 200 and "20 MB" in response.content.decode()
+    assert not ImportRecord.objects.exists()
