@@ -18,14 +18,29 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "source",
         "status",
         "download_link",
+        "preview_link",
     ]
     list_filter = ["kind", "status", "source"]
     list_select_related = ["enterprise", "uploaded_by"]
     search_fields = ["original_name", "sha256"]
-    exclude = ["file"]
-    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "file"] + [
-        "download_link"
-    ]
+    exclude = ["file", "staged_rows"]
+    readonly_fields = [
+        f.name for f in ImportRecord._meta.fields if f.name not in ("file", "staged_rows")
+    ] + ["download_link", "preview_link"]
+
+    def get_queryset(self, request: HttpRequest):
+        # Error lists and previews can be large: the list page does not need them.
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer("errors", "warnings", "details")
+        return queryset
+
+    @admin.display(description=_("预览"))
+    def preview_link(self, record: ImportRecord) -> str:
+        if record.kind != ImportRecord.Kind.ROSTER or record.enterprise_id is None:
+            return "—"
+        url = reverse("workers:roster_upload", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("查看"))
 
     def has_add_permission(self, request):
         return False

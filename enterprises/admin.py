@@ -1,9 +1,14 @@
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin
 
+from core.roles import is_sub_district_staff
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_visible_to
 
@@ -72,3 +77,46 @@ class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/roster-upload/",
+                self.admin_site.admin_view(self.roster_upload_view),
+                name="enterprises_enterprise_roster_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_upload_roster"] = is_sub_district_staff(request.user)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def roster_upload_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Staff upload a roster for any enterprise; the preview is the same page HR use."""
+        from workers.forms import RosterUploadForm
+        from workers.services import roster_upload_preview
+
+        if not is_sub_district_staff(request.user):
+            raise PermissionDenied
+        enterprise = self.get_queryset(request).filter(pk=object_id).first()
+        if enterprise is None:
+            raise Http404
+        form = RosterUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = roster_upload_preview(
+                user=request.user,
+                enterprise=enterprise,
+                filename=upload.name,
+                content=upload.read(),
+            )
+            return redirect("workers:roster_upload", pk=record.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "enterprise": enterprise,
+            "form": form,
+            "title": _("上传花名册"),
+        }
+        return TemplateResponse(request, "admin/enterprises/enterprise/roster_upload.html", context)

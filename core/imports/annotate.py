@@ -23,6 +23,7 @@ same in a few seconds. It only ever writes values, never formulas, and a fixed s
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
 import re
@@ -45,6 +46,8 @@ _EXCEL_MAX_TEXT = 32_767
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Excel reads "_x0041_" in text as an escaped "A": escape the underscore to keep such text.
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+# Text that needs any of the above, or XML escaping; most cells need none.
+_NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
 # Characters Excel refuses in a sheet name; a CSV's "sheet" is its file name.
 _BAD_TITLE_CHARS = re.compile(r"[\\/?*\[\]:]")
 # Rows sampled to size the columns: enough to see an ID number, cheap on 100,000 rows.
@@ -204,48 +207,54 @@ def _text(value: str) -> str:
     """Text as XML element content that Excel reads back unchanged."""
     if len(value) > _EXCEL_MAX_TEXT:
         value = value[:_EXCEL_MAX_TEXT]
-    if _NOT_XML.search(value):
-        value = _NOT_XML.sub("", value)
-    if "_x" in value:
-        value = _EXCEL_ESCAPE.sub("_x005F_", value)
+    if _NEEDS_CARE.search(value) is None:
+        return value
+    value = _NOT_XML.sub("", value)
+    value = _EXCEL_ESCAPE.sub("_x005F_", value)
     return escape(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _serial(value: datetime.date | datetime.time | datetime.timedelta) -> tuple[int, str]:
+    """Number format and Excel serial of a date or time (dates repeat: hire dates, birthdays)."""
+    if isinstance(value, datetime.datetime):
+        number_format = _DATE if value.time() == datetime.time(0, 0) else _DATETIME
+    elif isinstance(value, datetime.date):
+        number_format = _DATE
+    elif isinstance(value, datetime.time):
+        number_format = _TIME
+    else:
+        number_format = _DURATION
+    return number_format, repr(to_excel(value))
+
+
+_INLINE = '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
 
 
 def _cell(ref: str, value: object, *, fault: bool = False, font: int = 0, text: bool = False) -> str:
     """One <c> element keeping the value's kind: text stays text, dates stay dates."""
+    # The style index is (number format × 2 + fill) × 4 + font; see _style.
+    style = (_FAULT if fault else 0) + font
     kind = type(value)
-    if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-        value, kind = str(value), str
+    if kind is str:
+        # Every string is an inline string: Excel never evaluates it, whatever it starts with.
+        return _INLINE % (ref, style + _TEXT * 8, _text(value))  # type: ignore[arg-type]
+    if kind is float or kind is int:
+        if kind is int or math.isfinite(value):  # type: ignore[arg-type]
+            return '<c r="%s" s="%d"><v>%r</v></c>' % (ref, style, value)
+        return _INLINE % (ref, style + _TEXT * 8, str(value))
     if kind is bool:
-        style = _style(fault=fault, font=font)
         return '<c r="%s" s="%d" t="b"><v>%d</v></c>' % (ref, style, value)
-    if kind is int or kind is float:
-        return '<c r="%s" s="%d"><v>%r</v></c>' % (ref, _style(fault=fault, font=font), value)
     if value is None:
-        style = _style(_TEXT if text else _GENERAL, fault=fault, font=font)
+        if text:
+            style += _TEXT * 8
         return '<c r="%s" s="%d"/>' % (ref, style) if style else ""
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta) and not (
         isinstance(value, datetime.date) and value.year < 1900  # before Excel's calendar
     ):
-        if isinstance(value, datetime.datetime):
-            midnight = value.time() == datetime.time(0, 0)
-            number_format = _DATE if midnight else _DATETIME
-        elif isinstance(value, datetime.date):
-            number_format = _DATE
-        elif isinstance(value, datetime.time):
-            number_format = _TIME
-        else:
-            number_format = _DURATION
-        style = _style(number_format, fault=fault, font=font)
-        return '<c r="%s" s="%d"><v>%r</v></c>' % (ref, style, to_excel(value))
-    if kind is not str:
-        value = str(value)
-    # Every string is an inline string: Excel never evaluates it, whatever it starts with.
-    return '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
-        ref,
-        _style(_TEXT, fault=fault, font=font),
-        _text(value),  # type: ignore[arg-type]
-    )
+        number_format, serial = _serial(value)
+        return '<c r="%s" s="%d"><v>%s</v></c>' % (ref, style + number_format * 8, serial)
+    return _INLINE % (ref, style + _TEXT * 8, _text(str(value)))
 
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -312,21 +321,37 @@ class _DataSheetWriter:
         suffix = str(number)
         letters = self.letters
         text_columns = self.text_columns
+        text_style = _TEXT * 8 + font
         parts = ['<row r="%d">' % number]
-        size = max(len(cells), max(faults, default=-1) + 1)
-        for index in range(size):
-            value = cells[index] if index < len(cells) else None
-            if value is None and index not in faults:
+        append = parts.append
+        # The common cells (plain text and numbers, not at fault) are written inline: this loop
+        # runs for every cell of the file.
+        for index, value in enumerate(cells):
+            kind = type(value)
+            if index in faults:
+                fault = True
+            elif value is None:
                 continue
-            parts.append(
+            elif kind is str and len(value) < _EXCEL_MAX_TEXT and not _NEEDS_CARE.search(value):  # type: ignore[arg-type]
+                append(_INLINE % (letters[index] + suffix, text_style, value))
+                continue
+            elif kind is float and math.isfinite(value):  # type: ignore[arg-type]
+                append('<c r="%s" s="%d"><v>%r</v></c>' % (letters[index] + suffix, font, value))
+                continue
+            else:
+                fault = False
+            append(
                 _cell(
                     letters[index] + suffix,
                     value,
-                    fault=index in faults,
+                    fault=fault,
                     font=font,
                     text=index in text_columns,
                 )
             )
+        for index in sorted(faults):
+            if index >= len(cells):  # a blank required cell past the row's last value
+                append(_cell(letters[index] + suffix, None, fault=True, text=index in text_columns))
         if note is not None:
             if is_header:
                 note_font = _BOLD_RED if alert else _BOLD

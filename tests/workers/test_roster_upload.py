@@ -231,3 +231,26 @@ def test_uploads_over_twenty_megabytes_are_refused_by_the_form(client, hr_user, 
     response = client.post(reverse("workers:roster_enterprise", args=[enterprise.pk]), {"file": big})
     assert response.status_code == 200 and "20 MB" in response.content.decode()
     assert not ImportRecord.objects.exists()
+
+
+def test_staff_upload_a_roster_for_any_enterprise_from_the_admin(client, staff_user, tmp_path):
+    enterprise = EnterpriseFactory(name="任一企业")
+    client.force_login(staff_user)
+    change = client.get(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]))
+    url = reverse("admin:enterprises_enterprise_roster_upload", args=[enterprise.pk])
+    assert url in change.content.decode()
+    path = write_xlsx(tmp_path / "a.xlsx", [row(1)])
+    with path.open("rb") as handle:
+        response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", handle.read())})
+    record = latest()
+    assert response.url == reverse("workers:roster_upload", args=[record.pk])
+    assert record.enterprise == enterprise and record.status == ImportRecord.Status.VALIDATED
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    assert Employment.objects.filter(enterprise=enterprise).count() == 1
+
+
+def test_union_officers_cannot_upload_from_the_admin(client, union_user):
+    enterprise = EnterpriseFactory()
+    client.force_login(union_user)
+    url = reverse("admin:enterprises_enterprise_roster_upload", args=[enterprise.pk])
+    assert client.get(url).status_code == 403
