@@ -114,7 +114,14 @@ logger = logging.getLogger(__name__)
 
 # A run that keeps killing its worker (redelivered after each crash) is given up after this.
 MAX_ATTEMPTS = 3
-_PROGRESS_KEY = "import-progress:%d"
+_PROGRESS_KEY = "import-progress:%d:%d"
+
+
+def _progress_key(record: ImportRecord) -> str:
+    # The creation time keeps a recreated database's reused ids from reading old entries.
+    return _PROGRESS_KEY % (record.pk, record.created_at.timestamp() * 1000)
+
+
 # Share of the bar each stage starts at, per step.
 _VALIDATE_STAGES = {"read": 2, "parse": 10, "check": 75, "plan": 85}
 _APPLY_STAGES = {"load": 5, "check": 20, "plan": 35, "apply": 60}
@@ -140,7 +147,7 @@ def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
 
 def import_progress(record: ImportRecord) -> dict[str, Any]:
     """Where a running upload is: stage, percent and when its task last showed life."""
-    state = cache.get(_PROGRESS_KEY % record.pk) or {}
+    state = cache.get(_progress_key(record)) or {}
     last = max(state.get("at", 0.0), record.updated_at.timestamp())
     stalled = record.in_progress and time.time() - last > settings.IMPORT_STALL_SECONDS
     return {
@@ -153,7 +160,9 @@ def import_progress(record: ImportRecord) -> dict[str, Any]:
     }
 
 
-def _progress_reporter(record_id: int, stages: dict[str, int]) -> Callable[[str, int, int], None]:
+def _progress_reporter(
+    record: ImportRecord, stages: dict[str, int]
+) -> Callable[[str, int, int], None]:
     labels = {
         "read": gettext("读取文件"),
         "load": gettext("读取已校验数据"),
@@ -163,6 +172,8 @@ def _progress_reporter(record_id: int, stages: dict[str, int]) -> Callable[[str,
         "apply": gettext("写入数据库"),
     }
     order = list(stages)
+    key = _progress_key(record)
+    cache.delete(key)  # each step's bar starts from zero
 
     def report(stage: str, done: int, total: int) -> None:
         start = stages.get(stage, 0)
@@ -170,7 +181,7 @@ def _progress_reporter(record_id: int, stages: dict[str, int]) -> Callable[[str,
         end = stages[order[following]] if following < len(order) else 98
         percent = start + (end - start) * done // max(total, 1)
         cache.set(
-            _PROGRESS_KEY % record_id,
+            key,
             {"stage": labels.get(stage, stage), "percent": percent, "at": time.time()},
             timeout=24 * 3600,
         )
@@ -293,7 +304,7 @@ def import_record_validate(*, record_id: int) -> None:
             content,
             filename=record.original_name,
             dry_run=True,
-            progress=_progress_reporter(record.pk, _VALIDATE_STAGES),
+            progress=_progress_reporter(record, _VALIDATE_STAGES),
             keep_rows=True,
         )
         del content
@@ -374,7 +385,7 @@ def import_record_apply(*, record_id: int) -> None:
     record = _start_run(record_id, (ImportRecord.Status.APPLYING,), "applying")
     if record is None:
         return
-    progress = _progress_reporter(record.pk, _APPLY_STAGES)
+    progress = _progress_reporter(record, _APPLY_STAGES)
     try:
         with transaction.atomic():
             record = ImportRecord.objects.select_for_update().get(pk=record_id)
