@@ -6,6 +6,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import ImportRecord
@@ -254,3 +256,50 @@ def test_union_officers_cannot_upload_from_the_admin(client, union_user):
     client.force_login(union_user)
     url = reverse("admin:enterprises_enterprise_roster_upload", args=[enterprise.pk])
     assert client.get(url).status_code == 403
+
+
+def test_template_round_trip_through_the_upload_page(client, hr_user, enterprise):
+    """Download the template, fill it in as HR would, upload it: it applies."""
+    client.force_login(hr_user)
+    template = client.get(reverse("workers:roster_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = workbook["花名册"]
+    header = [c.value for c in sheet[2]]
+    values = {
+        "姓名": "张三",
+        "身份证号": person(7),
+        "是否一线职工": "是",
+        "是否工会会员": "是",
+        "入职日期": "2021-06-01",
+        "职业技能等级": "高级工（三级）",
+        "政治面貌": "中共党员",
+    }
+    for column, value in values.items():
+        sheet.cell(row=3, column=header.index(column) + 1, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.post(
+        reverse("workers:roster_enterprise", args=[enterprise.pk]),
+        {"file": SimpleUploadedFile("模板.xlsx", buffer.getvalue())},
+    )
+    record = latest()
+    assert record.status == ImportRecord.Status.VALIDATED, record.errors
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    worker = Worker.objects.get()
+    assert worker.name == "张三" and worker.skill_level and worker.is_union_member
+
+
+def test_history_page_queries_do_not_grow_with_uploads(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    for n in range(3):
+        upload(client, enterprise, write_xlsx(tmp_path / ("%d.xlsx" % n), [row(n)]))
+    url = reverse("workers:roster_enterprise", args=[enterprise.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    assert len(few.captured_queries) <= 12
+    for n in range(3, 8):
+        upload(client, enterprise, write_xlsx(tmp_path / ("%d.xlsx" % n), [row(n)]))
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(url).content.decode()
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert body.count("已校验，待确认") == 8
