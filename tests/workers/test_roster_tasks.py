@@ -314,3 +314,36 @@ def _worker_process() -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_a_broker_that_is_down_leaves_the_upload_retryable(
+    client, worker_thread, hr_setup, tmp_path, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from core import tasks
+
+    hr_user, enterprise = hr_setup
+    client.force_login(hr_user)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.import_validate_task, "delay", broker_down)
+    response = client.post(
+        reverse("workers:roster_enterprise", args=[enterprise.pk]),
+        {
+            "file": SimpleUploadedFile(
+                "a.xlsx", write_xlsx(tmp_path / "a.xlsx", [row(1)]).read_bytes()
+            )
+        },
+    )
+    record = ImportRecord.objects.get()
+    assert response.status_code == 302, "the web request still answers at once"
+    assert status_of(record) == ImportRecord.Status.FAILED
+    page = client.get(response.url).content.decode()
+    assert "任务队列暂时不可用" in page and "重试" in page
+
+    monkeypatch.undo()
+    client.post(reverse("workers:roster_upload_retry", args=[record.pk]))
+    wait_for(lambda: status_of(record) == ImportRecord.Status.VALIDATED, what="retried preview")
