@@ -31,7 +31,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         # Error lists and previews can be large: the list page does not need them.
         queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if url_name and url_name.endswith("changelist"):
             queryset = queryset.defer("errors", "warnings", "details")
         return queryset
 

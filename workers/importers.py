@@ -345,7 +345,7 @@ class RosterImporter(Importer):
             },
             details={
                 "updated": changes,
-                "departing": self._departing_list(departing) if self.preview else [],
+                "departing": self._departing_list(departing),
                 "active": active,
                 "departures_need_confirmation": over_limit,
             },

@@ -68,7 +68,7 @@ def roster_upload_apply(
 ) -> ImportRecord:
     """Apply a clean preview the user confirmed (with the second confirmation when DOMAIN.md's
     departure limit is passed)."""
-    if not roster_enterprises_for(user).filter(pk=record.enterprise_id).exists():
+    if not _may_act_for(user, record):
         raise PermissionDenied
     return import_record_apply_start(
         record=record, user=user, confirm_departures=confirm_departures
@@ -76,6 +76,12 @@ def roster_upload_apply(
 
 
 def roster_upload_retry(*, user: Any, record: ImportRecord) -> ImportRecord:
-    if not roster_enterprises_for(user).filter(pk=record.enterprise_id).exists():
+    if not _may_act_for(user, record):
         raise PermissionDenied
     return import_record_retry(record=record, user=user)
+
+
+def _may_act_for(user: Any, record: ImportRecord) -> bool:
+    return record.enterprise_id is not None and (
+        roster_enterprises_for(user).filter(pk=record.enterprise_id).exists()
+    )

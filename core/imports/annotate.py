@@ -15,9 +15,9 @@ and uploads the file as it is.
 
 The file is read only through reading.read_sheet, the defensive reader, so the annotated file
 holds exactly what the import read. It is written by a small streaming SpreadsheetML writer
-rather than openpyxl: openpyxl spends 13 µs or more on every cell even in write-only mode, over
-20 seconds for a 100,000 × 15 roster (a page request would time out), while this writer does the
-same in a few seconds. It only ever writes values, never formulas, and a fixed style table.
+rather than openpyxl: openpyxl spends 13-25 µs on every cell even in write-only mode, 20 to 40
+seconds for a 100,000 × 15 roster (the download is a page request), while this writer needs
+about 3 seconds. It only ever writes values, never formulas, with a fixed table of styles.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from core.imports.engine import DataSet, ImportRefused, _MissingColumns, locate_header
+from core.imports.engine import DataSet, ImportRefused, MissingColumns, locate_header
 from core.imports.reading import Sheet, read_sheet
 
 _EXCEL_MAX_ROWS = 1_048_576
@@ -46,19 +46,21 @@ _EXCEL_MAX_TEXT = 32_767
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Excel reads "_x0041_" in text as an escaped "A": escape the underscore to keep such text.
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
-# Text that needs any of the above, or XML escaping; most cells need none.
-_NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
+# Text that needs any of the above, XML escaping or a carriage return kept (XML parsers turn
+# "\r\n" into "\n"); most cells need none.
+_NEEDS_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
 # Characters Excel refuses in a sheet name; a CSV's "sheet" is its file name.
 _BAD_TITLE_CHARS = re.compile(r"[\\/?*\[\]:]")
-# Rows sampled to size the columns: enough to see an ID number, cheap on 100,000 rows.
-_WIDTH_SAMPLE_ROWS = 200
+# Rows sampled to size the columns and tell text columns: enough to see the column's kind,
+# cheap on 100,000 rows.
+_SAMPLE_ROWS = 200
 _NOTE_WIDTH = 60
 # Rows of XML collected before each write to the compressed stream.
 _FLUSH_ROWS = 2000
 
-# The style table. A cell's style index is (number format × 2 + fill) × 4 + font, so every
-# combination exists and index 0 is Excel's default. Excel's own "light red fill with dark red
-# text" pair marks what is wrong.
+# The style table (_styles_xml). A cell's style index is (number format × 2 + fill) × 4 + font,
+# so every combination exists and index 0 is Excel's default. Excel's own "light red fill with
+# dark red text" pair marks what is wrong.
 _GENERAL, _TEXT, _DATE, _DATETIME, _TIME, _DURATION = range(6)
 _NUMBER_FORMAT_IDS = (0, 49, 164, 165, 21, 46)  # 49 is "@", 21 "h:mm:ss", 46 "[h]:mm:ss"
 _CUSTOM_FORMATS = ((164, "yyyy-mm-dd"), (165, "yyyy-mm-dd hh:mm:ss"))
@@ -69,6 +71,7 @@ _NOTE_COLOUR = "9C0006"
 
 
 def _style(number_format: int = _GENERAL, *, fault: bool = False, font: int = 0) -> int:
+    """Index into the style table written by _styles_xml."""
     return number_format * 8 + (_FAULT if fault else 0) + font
 
 
@@ -86,7 +89,7 @@ def annotated_workbook(
     columns: dict[str, list[int]] = {}
     try:
         position, mapping, _unknown = locate_header(sheet, dataset)
-    except (ImportRefused, _MissingColumns):
+    except (ImportRefused, MissingColumns):
         pass  # no usable header: the 错误说明 column goes at the end of the first row
     else:
         header_row = sheet.rows[position][0]
@@ -97,20 +100,21 @@ def annotated_workbook(
     width = max((len(cells) for _, cells in sheet.rows), default=0)
     note_row = header_row or (sheet.rows[0][0] if sheet.rows else 1)
     notes, faults = _group(errors, columns, note_row)
-    mapped = sorted({index for indexes in columns.values() for index in indexes})
-    text_columns = _text_columns(sheet, data_start, mapped)
+    mapped = {index for indexes in columns.values() for index in indexes}
+    widths, text_columns = _survey(sheet, data_start, width, mapped)
 
     title = _sheet_title(sheet.name, dataset)
     list_title = gettext("错误清单")
     if list_title.casefold() == title.casefold():
         list_title = "%s2" % list_title
     out = io.BytesIO()
+    # Not the fastest level: the annotated file must stay under the 20 MB upload limit.
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
         _write_package_parts(package, [title, list_title])
         with package.open("xl/worksheets/sheet1.xml", "w") as stream:
             writer = _DataSheetWriter(stream, width, header_row, text_columns)
-            writer.start(_column_widths(sheet, data_start, width), selected=True)
-            for number, cells in _rows_and_note_rows(sheet, notes):
+            writer.start(widths, selected=True)
+            for number, cells in _rows_and_note_rows(sheet, {*notes, note_row}):
                 row_notes = notes.get(number)
                 note = "；".join(row_notes) if row_notes else None
                 if number == note_row:
@@ -136,16 +140,14 @@ def _group(
         if not isinstance(row, int) or not 1 <= row <= _EXCEL_MAX_ROWS:
             row = note_row
         notes.setdefault(row, []).append("【%s】%s" % (column, message) if column else message)
-        if column in columns:
+        if isinstance(column, str) and column in columns:
             faults.setdefault(row, set()).update(columns[column])
     return notes, faults
 
 
-def _rows_and_note_rows(
-    sheet: Sheet, notes: Mapping[int, list[str]]
-) -> Iterator[tuple[int, list[object]]]:
+def _rows_and_note_rows(sheet: Sheet, noted: set[int]) -> Iterator[tuple[int, list[object]]]:
     """The sheet's rows in order, plus an empty row for any other row that has a note."""
-    extra = sorted(set(notes) - {number for number, _ in sheet.rows})
+    extra = sorted(noted - {number for number, _ in sheet.rows})
     position = 0
     for number, cells in sheet.rows:
         while position < len(extra) and extra[position] < number:
@@ -156,37 +158,30 @@ def _rows_and_note_rows(
         yield number, []
 
 
-def _text_columns(sheet: Sheet, start: int, indexes: list[int]) -> set[int]:
-    """Data-set columns whose filled cells are all text (ID numbers, codes, phones, or a CSV)."""
-    found: set[int] = set()
-    rows = sheet.rows[start:]
-    for index in indexes:
-        seen = False
-        for _, cells in rows:
-            if index < len(cells) and cells[index] is not None:
-                if type(cells[index]) is not str:
-                    break
-                seen = True
-        else:
-            if seen:
-                found.add(index)
-    return found
-
-
 def _sheet_title(name: str, dataset: DataSet) -> str:
     """The read sheet's name, made acceptable to Excel (a CSV's name is its file name)."""
     title = _BAD_TITLE_CHARS.sub("_", name).strip().strip("'")[:31]
     return title or dataset.sheet_name
 
 
-def _column_widths(sheet: Sheet, data_start: int, width: int) -> list[float | None]:
-    """Widths from the header and the first rows, so an 18-digit ID number shows whole."""
+def _survey(
+    sheet: Sheet, data_start: int, width: int, mapped: set[int]
+) -> tuple[list[float | None], set[int]]:
+    """Column widths (so an 18-digit ID number shows whole) and the data-set columns holding
+    text (ID numbers, codes, phones; all of a CSV), judged from the header and the first rows."""
     needed = [0] * width
-    for _, cells in sheet.rows[max(0, data_start - 1) : data_start + _WIDTH_SAMPLE_ROWS]:
-        for index, value in enumerate(cells):
+    kinds: dict[int, set[type]] = {index: set() for index in mapped}
+    for position in range(max(0, data_start - 1), data_start + _SAMPLE_ROWS):
+        if position >= len(sheet.rows):
+            break
+        for index, value in enumerate(sheet.rows[position][1]):
             if value is not None:
                 needed[index] = max(needed[index], _display_width(value))
-    return [min(n + 2, 50) if n > 8 else None for n in needed] + [_NOTE_WIDTH]
+                if position >= data_start and index in kinds:
+                    kinds[index].add(type(value))
+    widths: list[float | None] = [min(n + 2, 50) if n > 8 else None for n in needed]
+    widths.append(_NOTE_WIDTH)
+    return widths, {index for index, seen in kinds.items() if seen == {str}}
 
 
 def _display_width(value: object) -> int:
@@ -210,7 +205,7 @@ def _text(value: str) -> str:
     if _NEEDS_CARE.search(value) is None:
         return value
     value = _NOT_XML.sub("", value)
-    value = _EXCEL_ESCAPE.sub("_x005F_", value)
+    value = _EXCEL_ESCAPE.sub("_x005F_", value).replace("\r", "_x000D_")
     return escape(value)
 
 
@@ -228,33 +223,37 @@ def _serial(value: datetime.date | datetime.time | datetime.timedelta) -> tuple[
     return number_format, repr(to_excel(value))
 
 
-_INLINE = '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+_INLINE = '<c r="%s" s="%d" t="inlineStr"><is><t>%s</t></is></c>'
+_INLINE_SPACED = '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
 
 
-def _cell(ref: str, value: object, *, fault: bool = False, font: int = 0, text: bool = False) -> str:
+def _inline(ref: str, style: int, value: str) -> str:
+    """An inline string: Excel never evaluates it, whatever it starts with (= + - @)."""
+    if value and (value[0].isspace() or value[-1].isspace()):
+        return _INLINE_SPACED % (ref, style, _text(value))
+    return _INLINE % (ref, style, _text(value))
+
+
+def _cell(
+    ref: str, value: object, *, fault: bool = False, font: int = 0, text: bool = False
+) -> str:
     """One <c> element keeping the value's kind: text stays text, dates stay dates."""
-    # The style index is (number format × 2 + fill) × 4 + font; see _style.
-    style = (_FAULT if fault else 0) + font
-    kind = type(value)
-    if kind is str:
-        # Every string is an inline string: Excel never evaluates it, whatever it starts with.
-        return _INLINE % (ref, style + _TEXT * 8, _text(value))  # type: ignore[arg-type]
-    if kind is float or kind is int:
-        if kind is int or math.isfinite(value):  # type: ignore[arg-type]
-            return '<c r="%s" s="%d"><v>%r</v></c>' % (ref, style, value)
-        return _INLINE % (ref, style + _TEXT * 8, str(value))
-    if kind is bool:
-        return '<c r="%s" s="%d" t="b"><v>%d</v></c>' % (ref, style, value)
+    if isinstance(value, str):
+        return _inline(ref, _style(_TEXT, fault=fault, font=font), value)
+    if isinstance(value, bool):  # before int: bool is an int subclass
+        return '<c r="%s" s="%d" t="b"><v>%d</v></c>' % (ref, _style(fault=fault, font=font), value)
+    if isinstance(value, int | float) and math.isfinite(value):
+        return '<c r="%s" s="%d"><v>%r</v></c>' % (ref, _style(fault=fault, font=font), value)
     if value is None:
-        if text:
-            style += _TEXT * 8
+        style = _style(_TEXT if text else _GENERAL, fault=fault, font=font)
         return '<c r="%s" s="%d"/>' % (ref, style) if style else ""
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta) and not (
         isinstance(value, datetime.date) and value.year < 1900  # before Excel's calendar
     ):
         number_format, serial = _serial(value)
-        return '<c r="%s" s="%d"><v>%s</v></c>' % (ref, style + number_format * 8, serial)
-    return _INLINE % (ref, style + _TEXT * 8, _text(str(value)))
+        style = _style(number_format, fault=fault, font=font)
+        return '<c r="%s" s="%d"><v>%s</v></c>' % (ref, style, serial)
+    return _inline(ref, _style(_TEXT, fault=fault, font=font), str(value))
 
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -321,34 +320,36 @@ class _DataSheetWriter:
         suffix = str(number)
         letters = self.letters
         text_columns = self.text_columns
-        text_style = _TEXT * 8 + font
+        text_style = _style(_TEXT, font=font)
         parts = ['<row r="%d">' % number]
         append = parts.append
-        # The common cells (plain text and numbers, not at fault) are written inline: this loop
-        # runs for every cell of the file.
+        # Plain text and numbers not at fault are written right here, everything else by _cell:
+        # this loop runs for every cell of the file.
         for index, value in enumerate(cells):
-            kind = type(value)
             if index in faults:
-                fault = True
+                append(
+                    _cell(
+                        letters[index] + suffix,
+                        value,
+                        fault=True,
+                        font=font,
+                        text=index in text_columns,
+                    )
+                )
             elif value is None:
                 continue
-            elif kind is str and len(value) < _EXCEL_MAX_TEXT and not _NEEDS_CARE.search(value):  # type: ignore[arg-type]
+            elif (
+                type(value) is str
+                and 0 < len(value) <= _EXCEL_MAX_TEXT
+                and not _NEEDS_CARE.search(value)
+                and not value[0].isspace()
+                and not value[-1].isspace()
+            ):
                 append(_INLINE % (letters[index] + suffix, text_style, value))
-                continue
-            elif kind is float and math.isfinite(value):  # type: ignore[arg-type]
+            elif type(value) is float and math.isfinite(value):
                 append('<c r="%s" s="%d"><v>%r</v></c>' % (letters[index] + suffix, font, value))
-                continue
             else:
-                fault = False
-            append(
-                _cell(
-                    letters[index] + suffix,
-                    value,
-                    fault=fault,
-                    font=font,
-                    text=index in text_columns,
-                )
-            )
+                append(_cell(letters[index] + suffix, value, font=font))
         for index in sorted(faults):
             if index >= len(cells):  # a blank required cell past the row's last value
                 append(_cell(letters[index] + suffix, None, fault=True, text=index in text_columns))
@@ -376,9 +377,7 @@ def _write_error_list(stream: IO[bytes], errors: Sequence[Mapping[str, Any]]) ->
     """The 错误清单 sheet: every error with its row (blank for the whole file) and column."""
     writer = _DataSheetWriter(stream, 3, 1, set())
     writer.start([8, 16, 80], selected=False)
-    writer.row(
-        1, [gettext("行号"), gettext("列"), gettext("错误说明")], (), None, alert=False
-    )
+    writer.row(1, [gettext("行号"), gettext("列"), gettext("错误说明")], (), None, alert=False)
     for number, error in enumerate(errors, start=2):
         row = error.get("row")
         column = error.get("column")
@@ -423,7 +422,7 @@ def _write_package_parts(package: zipfile.ZipFile, titles: list[str]) -> None:
     )
     package.writestr(
         "xl/workbook.xml",
-        "%s<workbook %s %s><bookViews><workbookView activeTab=\"0\"/></bookViews>"
+        '%s<workbook %s %s><bookViews><workbookView activeTab="0"/></bookViews>'
         "<sheets>%s</sheets></workbook>" % (_XML_HEAD, _NS, _NS_R, sheets),
     )
     relations = "".join(

@@ -249,10 +249,10 @@ def locate_header(sheet: Sheet, dataset: DataSet) -> tuple[int, dict[int, Column
         )
     found = {c.name for c in best[2].values()}
     missing = [c.name for c in dataset.required if c.name not in found]
-    raise _MissingColumns(missing)
+    raise MissingColumns(missing)
 
 
-class _MissingColumns(Exception):
+class MissingColumns(Exception):
     def __init__(self, missing: list[str]):
         super().__init__(missing)
         self.missing = missing
@@ -403,7 +403,7 @@ def run_import(
         refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
         refusal.sheet_name = sheet.name
         return refusal
-    except _MissingColumns as exc:
+    except MissingColumns as exc:
         errors = [
             Issue(
                 None,

@@ -142,6 +142,8 @@ def test_departures_over_the_limit_need_the_second_confirmation(
     assert record.status == ImportRecord.Status.APPLIED
     assert Employment.objects.filter(departure_date__isnull=False).count() == 3
     assert Worker.objects.count() == 10, "departed workers are kept"
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "已标记离职的职工" in page and "职工9" in page
 
 
 def test_an_older_preview_cannot_overwrite_a_newer_upload(client, hr_user, enterprise, tmp_path):
@@ -230,7 +232,9 @@ def test_transfer_is_warned_in_the_preview(client, hr_user, enterprise, tmp_path
 def test_uploads_over_twenty_megabytes_are_refused_by_the_form(client, hr_user, enterprise):
     client.force_login(hr_user)
     big = SimpleUploadedFile("big.csv", b"a" * (20 * 1024 * 1024 + 1))
-    response = client.post(reverse("workers:roster_enterprise", args=[enterprise.pk]), {"file": big})
+    response = client.post(
+        reverse("workers:roster_enterprise", args=[enterprise.pk]), {"file": big}
+    )
     assert response.status_code == 200 and "20 MB" in response.content.decode()
     assert not ImportRecord.objects.exists()
 
