@@ -9,7 +9,6 @@ Files are built inside each test; the hostile byte builders come from tests.core
 """
 
 import csv
-import datetime
 import io
 import os
 import random
@@ -34,31 +33,18 @@ from tests.core.test_reading import (
     openpyxl_bytes,
     sheet_xml,
 )
-from tests.factories import EnterpriseFactory, make_id_number
+from tests.factories import EnterpriseFactory
+from tests.workers.test_import_roster import HEADER, person
 from workers.models import Employment, Worker
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "姓名",
-    "身份证号",
-    "岗位",
-    "是否一线职工",
-    "职业技能等级",
-    "政治面貌",
-    "是否工会会员",
-    "入职日期",
-]
 REQUIRED = ["姓名", "身份证号", "是否一线职工", "是否工会会员", "入职日期"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # ---------------------------------------------------------------------------------------------
-# Builders (small copies of tests/workers/test_import_roster.py's helpers)
-
-
-def person(n: int) -> str:
-    return make_id_number(n, datetime.date(1985, 3, 9))
+# Builders (tests/workers/test_import_roster.py's, with a choice of header)
 
 
 def row(n: int, header: list[str] = HEADER, **overrides: object) -> list:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -79,10 +80,17 @@ def worker_thread(transactional_db, background):
     otherwise), in a thread of this process so it shares the test database."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+
+    def close_connections(**kwargs):
+        # The worker thread's own connection must not outlive the test database.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
     try:
         with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
+        task_postrun.disconnect(close_connections)
         celery_app.conf.task_always_eager = eager
 
 
