@@ -24,6 +24,9 @@ from core.imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
 
 logger = logging.getLogger(__name__)
 
+# Sheets the portal itself adds to its templates and annotated files: not worth a warning.
+OWN_NOTE_SHEETS = frozenset({"填写说明", "错误清单"})
+
 # How many rows from the top may hold titles before the header
 # ("某某公司职工花名册", "填报日期：…").
 HEADER_SEARCH_ROWS = 30
@@ -389,12 +392,13 @@ def run_import(
             None,
             gettext("已忽略隐藏的工作表：%(names)s。") % {"names": "、".join(sheet.hidden_sheets)},
         )
-    if sheet.other_visible_sheets:
+    unread = [name for name in sheet.other_visible_sheets if name not in OWN_NOTE_SHEETS]
+    if unread:
         report.warning(
             None,
             None,
             gettext("只读取了工作表“%(sheet)s”，未读取：%(names)s。")
-            % {"sheet": sheet.name, "names": "、".join(sheet.other_visible_sheets)},
+            % {"sheet": sheet.name, "names": "、".join(unread)},
         )
 
     try:

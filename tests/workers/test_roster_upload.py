@@ -288,6 +288,7 @@ def test_template_round_trip_through_the_upload_page(client, hr_user, enterprise
     )
     record = latest()
     assert record.status == ImportRecord.Status.VALIDATED, record.errors
+    assert record.warnings == [], "the template's own 填写说明 sheet is no cause for a warning"
     client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
     worker = Worker.objects.get()
     assert worker.name == "张三" and worker.skill_level and worker.is_union_member
