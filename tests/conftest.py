@@ -1,7 +1,13 @@
+import contextlib
+
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from core.roles import Role, roles_setup
+from jianzhou_reform.celery import app as celery_app
 from tests.factories import UserFactory
 
 
@@ -40,3 +46,40 @@ def union_user(roles):
 @pytest.fixture
 def official_user(roles):
     return _user_with_role("official", Role.OFFICIAL, is_staff=False)
+
+
+@pytest.fixture
+def background(settings):
+    """Every upload goes to Celery, as a large file would, and waits there for a worker
+    (tasks are not run in-process even without Redis: the in-memory broker holds them)."""
+    settings.IMPORT_ASYNC_FROM_BYTES = 1
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def worker_thread(transactional_db, background):
+    """A real Celery worker consuming from the configured broker (Redis in CI, in-memory
+    otherwise), in a thread of this process so it shares the test database."""
+    with celery_worker_running():
+        yield
+
+
+@contextlib.contextmanager
+def celery_worker_running():
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+
+    def close_connections(**kwargs):
+        # The worker thread's own connection must not outlive the test database.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(close_connections)
+        celery_app.conf.task_always_eager = eager

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -21,7 +19,6 @@ from django.urls import reverse
 
 from core.models import ImportRecord
 from core.services import import_progress, import_record_apply
-from jianzhou_reform.celery import app as celery_app
 from tests.factories import EnterpriseFactory, make_id_number
 from tests.workers.test_import_roster import row, write_xlsx
 from workers.models import Employment, Worker
@@ -66,32 +63,6 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
 
 def status_of(record: ImportRecord) -> str:
     return ImportRecord.objects.values_list("status", flat=True).get(pk=record.pk)
-
-
-@pytest.fixture
-def background(settings):
-    """Every upload goes to Celery, as a large file would."""
-    settings.IMPORT_ASYNC_FROM_BYTES = 1
-
-
-@pytest.fixture
-def worker_thread(transactional_db, background):
-    """A real Celery worker consuming from the configured broker (Redis in CI, in-memory
-    otherwise), in a thread of this process so it shares the test database."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-
-    def close_connections(**kwargs):
-        # The worker thread's own connection must not outlive the test database.
-        connections.close_all()
-
-    task_postrun.connect(close_connections, weak=False)
-    try:
-        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(close_connections)
-        celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
