@@ -262,6 +262,7 @@ class MissingColumns(Exception):
 
 
 PROGRESS_EVERY = 5000
+_RELEASED: tuple[int, list[object]] = (0, [])
 
 
 def parse_rows(
@@ -272,7 +273,10 @@ def parse_rows(
     report: Report,
     progress: Progress = _no_progress,
 ) -> tuple[list[ParsedRow], int]:
-    """Parse every row below the header; every bad cell becomes an error. Returns rows, skipped."""
+    """Parse every row below the header; every bad cell becomes an error. Returns rows, skipped.
+
+    Consumes the sheet's data rows (their raw cells are dropped once parsed).
+    """
     parsed: list[ParsedRow] = []
     skipped = 0
     header_keys = {column.name: column.header_keys() for column in mapping.values()}
@@ -292,10 +296,16 @@ def parse_rows(
     caches: dict[str, dict[tuple[type, Any], tuple[Any, list[str] | None]]] = {
         column.name: {} for column in mapping.values()
     }
-    total = len(sheet.rows) - header_position - 1
-    for done, (row_number, cells) in enumerate(sheet.rows[header_position + 1 :]):
+    data = sheet.rows
+    total = len(data) - header_position - 1
+    for position in range(header_position + 1, len(data)):
+        done = position - header_position - 1
         if done % PROGRESS_EVERY == 0:
             progress("parse", done, total)
+        row_number, cells = data[position]
+        # Raw cells are released as they are parsed: a large file's peak memory is then the
+        # larger of raw and parsed rows, not their sum. The sheet is consumed.
+        data[position] = _RELEASED
         width = len(cells)
         raw: dict[str, Any] = {
             column.name: cells[index] if index < width else None for index, column in columns

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import io
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,7 +20,7 @@ from typing import Any
 from core.identity import ResidentId
 from core.imports.engine import Issue, ParsedFile, ParsedRow
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _encode_resident(value: ResidentId) -> list[str]:
@@ -51,57 +52,61 @@ def _kind_of(values: list[Any]) -> str:
 
 
 def dump_parsed(parsed: ParsedFile) -> bytes:
-    names: list[str] = []
-    for row in parsed.rows[:1]:
-        names = list(row.values)
-    columns = []
-    for name in names:
-        values = [row.values.get(name) for row in parsed.rows]
-        kind = _kind_of(values)
-        if kind != "plain":
-            encode = _KINDS[kind][1]
-            values = [None if v is None else encode(v) for v in values]
-        columns.append({"name": name, "kind": kind, "values": values})
-    document = {
+    """Gzipped JSON lines: the file's facts, the Excel row numbers, then one line per column
+    (written one at a time, so a large file is never held twice as text)."""
+    names: list[str] = list(parsed.rows[0].values) if parsed.rows else []
+    head = {
         "version": FORMAT_VERSION,
         "sheet_name": parsed.sheet_name,
         "skipped": parsed.skipped,
         "columns_present": parsed.columns,
         "warnings": [w.as_dict() for w in parsed.warnings],
-        "rows": [row.row for row in parsed.rows],
-        "values": columns,
+        "names": names,
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=1)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1) as stream:
+        stream.write(_line(head))
+        stream.write(_line([row.row for row in parsed.rows]))
+        for name in names:
+            values = [row.values.get(name) for row in parsed.rows]
+            kind = _kind_of(values)
+            if kind != "plain":
+                encode = _KINDS[kind][1]
+                values = [None if v is None else encode(v) for v in values]
+            stream.write(_line({"kind": kind, "values": values}))
+    return buffer.getvalue()
+
+
+def _line(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 def load_parsed(data: bytes) -> ParsedFile:
-    document = json.loads(gzip.decompress(data))
-    if document.get("version") != FORMAT_VERSION:
-        raise ValueError("unknown staging format %r" % document.get("version"))
-    numbers: list[int] = document["rows"]
-    decoded: list[tuple[str, list[Any]]] = []
-    for column in document["values"]:
-        values = column["values"]
-        if column["kind"] != "plain":
-            decode = _KINDS[column["kind"]][2]
-            values = [None if v is None else decode(v) for v in values]
-        decoded.append((column["name"], values))
-    names = [name for name, _values in decoded]
-    rows = (
-        [
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        head = json.loads(stream.readline())
+        if head.get("version") != FORMAT_VERSION:
+            raise ValueError("unknown staging format %r" % head.get("version"))
+        numbers: list[int] = json.loads(stream.readline())
+        columns: list[list[Any]] = []
+        for _name in head["names"]:
+            column = json.loads(stream.readline())
+            values = column["values"]
+            if column["kind"] != "plain":
+                decode = _KINDS[column["kind"]][2]
+                values = [None if v is None else decode(v) for v in values]
+            columns.append(values)
+    names = head["names"]
+    if columns:
+        rows = [
             ParsedRow(row=number, values=dict(zip(names, cells, strict=True)))
-            for number, cells in zip(
-                numbers, zip(*(values for _name, values in decoded), strict=True), strict=True
-            )
+            for number, cells in zip(numbers, zip(*columns, strict=True), strict=True)
         ]
-        if decoded
-        else [ParsedRow(row=number, values={}) for number in numbers]
-    )
+    else:
+        rows = [ParsedRow(row=number, values={}) for number in numbers]
     return ParsedFile(
         rows=rows,
-        skipped=document["skipped"],
-        columns=document["columns_present"],
-        sheet_name=document["sheet_name"],
-        warnings=[Issue(w["row"], w["column"], w["message"]) for w in document["warnings"]],
+        skipped=head["skipped"],
+        columns=head["columns_present"],
+        sheet_name=head["sheet_name"],
+        warnings=[Issue(w["row"], w["column"], w["message"]) for w in head["warnings"]],
     )
