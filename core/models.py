@@ -51,6 +51,7 @@ class ImportRecord(models.Model):
         REFUSED = "refused", _("文件无法使用")
         APPLIED = "applied", _("已导入")
         FAILED = "failed", _("处理失败")
+        EXPIRED = "expired", _("预览已过期")
 
     kind = models.CharField(_("数据类型"), max_length=20, choices=Kind.choices, db_index=True)
     enterprise = models.ForeignKey(

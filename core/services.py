@@ -1,5 +1,6 @@
 """Writes of cross-cutting records: the audit log and import records."""
 
+import datetime
 import hashlib
 import logging
 import time
@@ -474,3 +475,36 @@ def import_record_retry(*, record: ImportRecord, user: Any) -> ImportRecord:
         import_record_validate(record_id=record.pk)
     record.refresh_from_db()
     return record
+
+
+def import_previews_expire(*, older_than: datetime.timedelta) -> int:
+    """Previews never confirmed are dropped after a while: their staged rows hold personal
+    data (PIPL) and would only pile up. The record and the original file stay in the history."""
+    cutoff = timezone.now() - older_than
+    expired = 0
+    stale = ImportRecord.objects.filter(
+        status=ImportRecord.Status.VALIDATED, created_at__lt=cutoff
+    ).only("pk", "staged_rows", "kind")
+    for record in stale.iterator():
+        with transaction.atomic():
+            locked = (
+                ImportRecord.objects.select_for_update()
+                .filter(pk=record.pk, status=ImportRecord.Status.VALIDATED)
+                .first()
+            )
+            if locked is None:  # confirmed meanwhile
+                continue
+            if locked.staged_rows:
+                locked.staged_rows.delete(save=False)
+            locked.status = ImportRecord.Status.EXPIRED
+            locked.errors = [
+                Issue(
+                    None,
+                    None,
+                    gettext("预览超过 %(days)s 天没有确认，已过期，没有任何改动。请重新上传。")
+                    % {"days": older_than.days},
+                ).as_dict()
+            ]
+            locked.save()
+            expired += 1
+    return expired

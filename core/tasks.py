@@ -1,9 +1,11 @@
 """Uploads checked and applied in the background (large files); thin, by record id."""
 
+import datetime
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from core.services import import_record_apply, import_record_validate
+from core.services import import_previews_expire, import_record_apply, import_record_validate
 
 # acks_late and reject_on_worker_lost (settings) redeliver the message if a worker dies; the
 # services claim the record first, so a repeated delivery never applies an upload twice.
@@ -23,3 +25,9 @@ def import_validate_task(record_id: int) -> None:
 @shared_task(**_RETRY)
 def import_apply_task(record_id: int) -> None:
     import_record_apply(record_id=record_id)
+
+
+@shared_task(**_RETRY)
+def import_previews_expire_task(days: int = 7) -> int:
+    """Run daily by celery beat (schedule editable in the admin: 周期任务)."""
+    return import_previews_expire(older_than=datetime.timedelta(days=days))

@@ -308,3 +308,18 @@ def test_history_page_queries_do_not_grow_with_uploads(client, hr_user, enterpri
         body = client.get(url).content.decode()
     assert len(more.captured_queries) == len(few.captured_queries)
     assert body.count("已校验，待确认") == 8
+
+
+def test_an_expired_preview_says_so_and_cannot_be_confirmed(client, hr_user, enterprise, tmp_path):
+    import datetime
+
+    from core.services import import_previews_expire
+
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))
+    record = latest()
+    import_previews_expire(older_than=datetime.timedelta(0))
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert "预览已过期" in page and "请重新上传" in page and "确认导入" not in page
+    client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
+    assert not Employment.objects.exists()
