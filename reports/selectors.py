@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
 from enterprises.models import Enterprise
+from unions.selectors import union_coverage_counts
 from workers.models import Employment
 
 # The keys of DOMAIN.md's report-figure table, in its order.
@@ -105,9 +106,9 @@ def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
     enterprises = Enterprise.objects.aggregate(
         total=Count("pk"), above_scale=Count("pk", filter=Q(is_above_scale=True))
     )
-    # Union organisations arrive with the unions issue; until then no enterprise is covered.
-    with_union = 0
-    above_scale_with_union = 0
+    coverage = union_coverage_counts(as_of)
+    with_union = coverage["with_union"]
+    above_scale_with_union = coverage["above_scale_with_union"]
 
     member = Q(worker__is_union_member=True) & (
         Q(worker__union_joined_on__isnull=True) | Q(worker__union_joined_on__lte=as_of)
