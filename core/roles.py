@@ -56,6 +56,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "enterprises.view_enterprise",
         "workers.view_worker",
         "workers.view_employment",
+        # Union officers keep the union organisations and their coverage (issue 4).
+        "unions.view_unionorganisation",
+        "unions.add_unionorganisation",
+        "unions.change_unionorganisation",
+        "unions.delete_unionorganisation",
+        "unions.view_unioncoverage",
+        "unions.add_unioncoverage",
+        "unions.change_unioncoverage",
+        "unions.delete_unioncoverage",
     ),
     # Reports and aggregate figures only: no model of personal data.
     Role.OFFICIAL: (),
