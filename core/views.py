@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_role(user, Role.HR):
         return redirect("workers:roster_home")
     if has_role(user, Role.UNION_OFFICER):
-        return redirect("admin:index") if user.is_staff else redirect("workers:list")
+        return redirect("unions:dashboard")
     if has_role(user, Role.OFFICIAL):
         return redirect("reports:figures")
     return render(request, "core/no_role.html", status=403)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("workers/", include("workers.urls")),
     path("reports/", include("reports.urls")),
+    path("unions/", include("unions.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

@@ -6,7 +6,6 @@ workbook, so every place shows the same number for the same date.
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -15,8 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
+from core.rates import rate
 from enterprises.models import Enterprise
-from unions.selectors import union_coverage_counts
+from unions.selectors import union_coverage_counts, union_member_on
 from workers.models import Employment
 
 # The keys of DOMAIN.md's report-figure table, in its order.
@@ -91,16 +91,6 @@ def quarter_as_of(quarter: str, today: datetime.date | None = None) -> datetime.
     return min(quarter_end(year, number), today)
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A fraction rounded half-up to 4 decimals; null over an empty total (DOMAIN.md)."""
-    if not denominator:
-        return None
-    value = (Decimal(numerator) / Decimal(denominator)).quantize(
-        Decimal("0.0001"), rounding=ROUND_HALF_UP
-    )
-    return float(value)
-
-
 def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
     """Every figure of DOMAIN.md's table as of `as_of`, in the table's order."""
     enterprises = Enterprise.objects.aggregate(
@@ -110,9 +100,7 @@ def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
     with_union = coverage["with_union"]
     above_scale_with_union = coverage["above_scale_with_union"]
 
-    member = Q(worker__is_union_member=True) & (
-        Q(worker__union_joined_on__isnull=True) | Q(worker__union_joined_on__lte=as_of)
-    )
+    member = union_member_on(as_of)
     frontline = Q(is_frontline=True)
     workers = Employment.objects.active_on(as_of).aggregate(
         total=Count("worker", distinct=True),

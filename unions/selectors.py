@@ -2,11 +2,32 @@
 coverage history (an enterprise may join or leave a joint union)."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from core.choices import PARTY_STATUSES
+from core.rates import rate
+from enterprises.models import Enterprise, IndustrialPark, Village
 from unions.models import UnionCoverage
+from workers.models import Employment
 
 
 def enterprises_with_union_on(
@@ -25,3 +46,202 @@ def union_coverage_counts(day: datetime.date) -> dict[str, int]:
         with_union=Count("pk"),
         above_scale_with_union=Count("pk", filter=Q(is_above_scale=True)),
     )
+
+
+def union_member_on(day: datetime.date, prefix: str = "worker__") -> Q:
+    """A union member on `day`: a member now who joined on or before it (DOMAIN.md)."""
+    return Q(**{prefix + "is_union_member": True}) & (
+        Q(**{prefix + "union_joined_on__isnull": True})
+        | Q(**{prefix + "union_joined_on__lte": day})
+    )
+
+
+def _worker_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
+    """Distinct active workers, members, frontline workers and frontline party members on
+    `day` per value of `group`, counted as the report counts them."""
+    member = union_member_on(day)
+    frontline = Q(is_frontline=True)
+    rows = (
+        Employment.objects.active_on(day)
+        .values(group)
+        .order_by()
+        .annotate(
+            workers=Count("worker", distinct=True),
+            members=Count("worker", distinct=True, filter=member),
+            frontline=Count("worker", distinct=True, filter=frontline),
+            frontline_party=Count(
+                "worker",
+                distinct=True,
+                filter=frontline & Q(worker__political_status__in=PARTY_STATUSES),
+            ),
+        )
+    )
+    return {row.pop(group): row for row in rows}
+
+
+def _enterprise_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
+    covered = Exists(UnionCoverage.objects.active_on(day).filter(enterprise=OuterRef("pk")))
+    rows = (
+        Enterprise.objects.values(group)
+        .order_by()
+        .annotate(enterprises=Count("pk"), covered=Count("pk", filter=Q(covered)))
+    )
+    return {row.pop(group): row for row in rows}
+
+
+@dataclass
+class CoverageRow:
+    """One line of the coverage dashboard: a group of enterprises and their workers."""
+
+    label: str
+    filters: dict[str, str]
+    enterprises: int = 0
+    covered: int = 0
+    workers: int = 0
+    members: int = 0
+    frontline: int = 0
+    frontline_party: int = 0
+
+    @property
+    def filter_query(self) -> str:
+        """The list behind this line, as query-string parameters."""
+        return urlencode(self.filters)
+
+    @property
+    def uncovered(self) -> int:
+        return self.enterprises - self.covered
+
+    @property
+    def establishment_rate(self) -> float | None:
+        return rate(self.covered, self.enterprises)
+
+    @property
+    def membership_rate(self) -> float | None:
+        return rate(self.members, self.workers)
+
+    @property
+    def frontline_party_rate(self) -> float | None:
+        return rate(self.frontline_party, self.frontline)
+
+
+# Group → (field on Enterprise, the same field seen from an employment).
+_GROUPS = {
+    "village": ("village_id", "enterprise__village_id"),
+    "park": ("park_id", "enterprise__park_id"),
+    "above_scale": ("is_above_scale", "enterprise__is_above_scale"),
+}
+
+
+def coverage_dashboard(day: datetime.date) -> dict[str, list[CoverageRow]]:
+    """Union establishment and membership overall, by village/community, by industrial park and
+    above-scale vs. others, as of `day`. The overall line is computed exactly as the report's
+    figures (DOMAIN.md), so the dashboard and `build_report` agree for the same date."""
+    names: dict[str, dict[Any, str]] = {
+        "village": dict(Village.objects.values_list("pk", "name")),
+        "park": dict(IndustrialPark.objects.values_list("pk", "name")),
+        "above_scale": {True: str(_("规上企业")), False: str(_("规下企业"))},
+    }
+    from reports.selectors import report_figures  # reports builds on this module
+
+    figures = report_figures(as_of=day)
+    result: dict[str, list[CoverageRow]] = {
+        "overall": [
+            CoverageRow(
+                label=str(_("全街道")),
+                filters={},
+                enterprises=figures["enterprises_total"],
+                covered=figures["enterprises_with_union"],
+                workers=figures["workers_total"],
+                members=figures["union_members"],
+                frontline=figures["frontline_workers"],
+                frontline_party=figures["frontline_party_members"],
+            )
+        ]
+    }
+    for group, (enterprise_field, employment_field) in _GROUPS.items():
+        enterprises = _enterprise_figures(day, enterprise_field)
+        workers = _worker_figures(day, employment_field)
+        rows = []
+        for key, counts in enterprises.items():
+            if key is None:
+                label = str(_("不在园区"))
+                filters = {group: "none"}
+            else:
+                label = names[group].get(key, str(key))
+                filters = {group: "1" if key is True else "0" if key is False else str(key)}
+            rows.append(CoverageRow(label=label, filters=filters, **counts, **workers.get(key, {})))
+        rows.sort(key=lambda r: (r.filters.get(group) == "none", r.label))
+        if group == "above_scale":
+            rows.sort(key=lambda r: r.filters[group] != "1")
+        result[group] = rows
+    return result
+
+
+def coverage_enterprises(
+    day: datetime.date,
+    *,
+    village: int | None = None,
+    park: int | None = None,
+    no_park: bool = False,
+    above_scale: bool | None = None,
+    covered: bool | None = None,
+    membership_below: Decimal | None = None,
+) -> QuerySet[Enterprise]:
+    """The enterprises behind a dashboard figure, above-scale first, each with its unions'
+    coverage flag and its workers and members on `day` (one query; no personal data)."""
+    active = Employment.objects.active_on(day).filter(enterprise=OuterRef("pk"))
+    member = union_member_on(day)
+    queryset = (
+        Enterprise.objects.select_related("village", "park")
+        .annotate(
+            is_covered=Exists(
+                UnionCoverage.objects.active_on(day).filter(enterprise=OuterRef("pk"))
+            ),
+            workers=_count_subquery(active),
+            members=_count_subquery(active.filter(member)),
+        )
+        .order_by("-is_above_scale", "name")
+    )
+    if village is not None:
+        queryset = queryset.filter(village_id=village)
+    if no_park:
+        queryset = queryset.filter(park__isnull=True)
+    elif park is not None:
+        queryset = queryset.filter(park_id=park)
+    if above_scale is not None:
+        queryset = queryset.filter(is_above_scale=above_scale)
+    if covered is not None:
+        queryset = queryset.filter(is_covered=covered)
+    if membership_below is not None:
+        # Enterprises with workers whose members are fewer than the threshold share.
+        queryset = queryset.filter(workers__gt=0).filter(
+            members__lt=ExpressionWrapper(
+                F("workers") * Value(membership_below), output_field=DecimalField()
+            )
+        )
+    return queryset
+
+
+def _count_subquery(employments: QuerySet[Employment]) -> Coalesce:
+    counted = (
+        employments.order_by()
+        .values("enterprise")
+        .annotate(n=Count("worker", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def union_names_by_enterprise(
+    day: datetime.date, enterprise_ids: list[int]
+) -> dict[int, list[str]]:
+    """Which unions cover each listed enterprise on `day` (one query for a page of rows)."""
+    names: dict[int, list[str]] = {}
+    for enterprise_id, name in (
+        UnionCoverage.objects.active_on(day)
+        .filter(enterprise_id__in=enterprise_ids)
+        .values_list("enterprise_id", "union__name")
+        .order_by("union__name")
+    ):
+        names.setdefault(enterprise_id, []).append(name)
+    return names

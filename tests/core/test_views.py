@@ -27,7 +27,7 @@ def test_anonymous_home_goes_to_login(client, db):
     [
         ("staff_user", "/admin/"),
         ("hr_user", "/workers/roster/"),
-        ("union_user", "/admin/"),
+        ("union_user", "/unions/"),
         ("official_user", "/reports/"),
     ],
 )

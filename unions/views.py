@@ -1,0 +1,167 @@
+import datetime
+import io
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from openpyxl import Workbook
+
+from core.roles import Role, has_role, is_sub_district_staff
+from unions.selectors import coverage_dashboard, coverage_enterprises, union_names_by_enterprise
+from workers.views import _xlsx_response
+
+
+def _require_union_access(request: HttpRequest) -> None:
+    """Union officers review coverage (DOMAIN.md); staff see everything."""
+    if not (is_sub_district_staff(request.user) or has_role(request.user, Role.UNION_OFFICER)):
+        raise PermissionDenied
+
+
+def _as_of(request: HttpRequest) -> tuple[datetime.date, str]:
+    today = timezone.localdate()
+    text = request.GET.get("as_of", "")
+    try:
+        day = datetime.date.fromisoformat(text) if text else today
+    except ValueError:
+        return today, gettext("日期格式应为 2026-09-30，已改用今天。")
+    return day, ""
+
+
+def _threshold(request: HttpRequest) -> tuple[Decimal, str]:
+    """The membership-rate threshold an officer sets, in percent (default 80%)."""
+    text = request.GET.get("below", "80").strip().rstrip("%") or "80"
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return Decimal(80), gettext("入会率阈值应为 0 到 100 之间的数字，已改用 80%。")
+    if not Decimal(0) <= value <= Decimal(100):
+        return Decimal(80), gettext("入会率阈值应为 0 到 100 之间的数字，已改用 80%。")
+    return value, ""
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Union coverage and membership as of a date, overall and by village, park and size."""
+    _require_union_access(request)
+    day, date_error = _as_of(request)
+    threshold, threshold_error = _threshold(request)
+    groups = coverage_dashboard(day)
+    low = coverage_enterprises(day, membership_below=threshold / 100)
+    uncovered = coverage_enterprises(day, covered=False)
+    return render(
+        request,
+        "unions/coverage_dashboard.html",
+        {
+            "as_of": day,
+            "threshold": threshold,
+            "errors": [e for e in (date_error, threshold_error) if e],
+            "overall": groups["overall"][0],
+            "groups": [
+                (gettext("按村（社区）"), groups["village"]),
+                (gettext("按工业园区"), groups["park"]),
+                (gettext("规上与规下企业"), groups["above_scale"]),
+            ],
+            "uncovered": uncovered[:20],
+            "uncovered_count": uncovered.count(),
+            "low": low[:20],
+            "low_count": low.count(),
+            "base_query": urlencode({"as_of": day.isoformat()}),
+        },
+    )
+
+
+def _list_filters(request: HttpRequest) -> dict:
+    filters: dict = {}
+    get = request.GET
+    if get.get("village", "").isdigit():
+        filters["village"] = int(get["village"])
+    if get.get("park") == "none":
+        filters["no_park"] = True
+    elif get.get("park", "").isdigit():
+        filters["park"] = int(get["park"])
+    if get.get("above_scale") in ("0", "1"):
+        filters["above_scale"] = get["above_scale"] == "1"
+    if get.get("covered") in ("0", "1"):
+        filters["covered"] = get["covered"] == "1"
+    return filters
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    """The enterprises behind a dashboard figure; `?format=xlsx` exports the whole list."""
+    _require_union_access(request)
+    day, date_error = _as_of(request)
+    filters = _list_filters(request)
+    threshold = None
+    if "below" in request.GET:
+        threshold, _error = _threshold(request)
+        filters["membership_below"] = threshold / 100
+    enterprises = coverage_enterprises(day, **filters)
+    if request.GET.get("format") == "xlsx":
+        return _export(day, enterprises)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    unions = union_names_by_enterprise(day, [e.pk for e in page])
+    rows = [(enterprise, unions.get(enterprise.pk, [])) for enterprise in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "unions/coverage_enterprises.html",
+        {
+            "as_of": day,
+            "page": page,
+            "rows": rows,
+            "threshold": threshold,
+            "errors": [date_error] if date_error else [],
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _export(day: datetime.date, enterprises) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("企业工会覆盖"))
+    sheet.append([gettext("截至 %(day)s") % {"day": day.isoformat()}])
+    header = [
+        gettext("企业名称"),
+        gettext("统一社会信用代码"),
+        gettext("所属村（社区）"),
+        gettext("所属工业园区"),
+        gettext("是否规上企业"),
+        gettext("是否建会（含联合工会覆盖）"),
+        gettext("覆盖工会"),
+        gettext("在职职工数"),
+        gettext("工会会员数"),
+        gettext("入会率"),
+    ]
+    sheet.append(header)
+    rows = list(enterprises)
+    unions = union_names_by_enterprise(day, [e.pk for e in rows])
+    for e in rows:
+        share = (e.members / e.workers) if e.workers else None
+        sheet.append(
+            [
+                e.name,
+                e.uscc,
+                e.village.name,
+                e.park.name if e.park else "",
+                gettext("是") if e.is_above_scale else gettext("否"),
+                gettext("是") if e.is_covered else gettext("否"),
+                "、".join(unions.get(e.pk, [])),
+                e.workers,
+                e.members,
+                round(share, 4) if share is not None else None,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _xlsx_response(
+        buffer.getvalue(), gettext("企业工会覆盖_%(day)s.xlsx") % {"day": day.isoformat()}
+    )
