@@ -1,1 +1,134 @@
+"""Democratic-management records per enterprise (seed measure 9: 企业民主管理制度、厂务公开制度、
+工资集体协商制度): workers' congress sessions, open-factory-affairs items and collective wage
+contracts with their expiry."""
 
+import datetime
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkersCongressSession(models.Model):
+    """职代会: one session of an enterprise's workers' congress."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="workers_congress_sessions",
+    )
+    held_on = models.DateField(_("召开日期"))
+    session = models.CharField(_("届次"), max_length=50, help_text=_("例如：第三届第二次"))
+    delegates = models.PositiveIntegerField(_("职工代表人数"), validators=[MinValueValidator(1)])
+    topics = models.TextField(_("审议议题"))
+    resolutions = models.TextField(_("形成决议"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("职代会")
+        verbose_name_plural = _("职代会")
+        ordering = ["-held_on", "enterprise"]
+        constraints = [
+            # A session registered twice would count twice in the yearly figures.
+            models.UniqueConstraint(
+                fields=["enterprise", "session"],
+                name="one_workers_congress_session_per_label",
+                violation_error_message=_("该企业已登记过这一届次的职代会。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "held_on"])]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.enterprise, self.session)
+
+
+class FactoryAffairsDisclosure(models.Model):
+    """厂务公开: one item an enterprise made public to its workers."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="factory_affairs_disclosures",
+    )
+    disclosed_on = models.DateField(_("公开日期"))
+    subject = models.CharField(_("公开事项"), max_length=200)
+    channel = models.CharField(
+        _("公开形式"), max_length=50, help_text=_("例如：公开栏、职代会、线上")
+    )
+    content = models.TextField(_("公开内容"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("厂务公开")
+        verbose_name_plural = _("厂务公开")
+        ordering = ["-disclosed_on", "enterprise"]
+        indexes = [models.Index(fields=["enterprise", "disclosed_on"])]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.enterprise, self.subject)
+
+
+class CollectiveWageContractQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date):
+        """Contracts in force on `day`: from the start date to the end date, both included."""
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class CollectiveWageContract(models.Model):
+    """工资集体协商合同 (工资专项集体合同) of an enterprise, with its term; an enterprise
+    covered by a 区域性 or 行业性 contract gets a record of its own with `covers_joint`."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="wage_contracts",
+    )
+    signed_on = models.DateField(_("签订日期"))
+    start_date = models.DateField(_("生效日期"))
+    end_date = models.DateField(_("到期日期"))
+    wage_increase_percent = models.DecimalField(
+        _("工资增长幅度（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("合同约定的职工工资增长幅度，例如 5.50 表示 5.5%；未约定的留空。"),
+    )
+    covers_joint = models.BooleanField(
+        _("区域性/行业性集体合同"),
+        default=False,
+        help_text=_("本企业通过区域性或行业性工资集体协商合同覆盖，而非单独签订。"),
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CollectiveWageContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工资集体协商合同")
+        verbose_name_plural = _("工资集体协商合同")
+        ordering = ["-end_date", "enterprise"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="wage_contract_ends_after_it_starts",
+                violation_error_message=_("到期日期不能早于生效日期。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "end_date"]),
+            models.Index(fields=["end_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s–%s" % (self.enterprise, self.start_date, self.end_date)
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date

@@ -14,6 +14,7 @@ STAFF_APPS = (
     "enterprises",
     "workers",
     "unions",
+    "party",
     "training",
     "honors",
     "compliance",
@@ -65,6 +66,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "unions.add_unioncoverage",
         "unions.change_unioncoverage",
         "unions.delete_unioncoverage",
+        # Union officers review party-member coverage, read-only (issue 4).
+        "party.view_partybranch",
+        "party.view_partybranchmember",
+        "party.view_partyactivity",
+        "party.view_workerrepresentative",
+        # Democratic-management records: 职代会, 厂务公开, 工资集体协商 (issue 4).
+        "compliance.view_workerscongresssession",
+        "compliance.view_factoryaffairsdisclosure",
+        "compliance.view_collectivewagecontract",
     ),
     # Reports and aggregate figures only: no model of personal data.
     Role.OFFICIAL: (),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "enterprises",
     "workers",
     "unions",
+    "party",
     "training",
     "honors",
     "compliance",

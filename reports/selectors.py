@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
 from core.rates import rate
 from enterprises.models import Enterprise
-from unions.selectors import union_coverage_counts, union_member_on
-from workers.models import Employment
+from unions.figures import worker_figures
+from unions.selectors import union_coverage_counts
 
 # The keys of DOMAIN.md's report-figure table, in its order.
 FIGURE_KEYS = (
@@ -91,8 +90,14 @@ def quarter_as_of(quarter: str, today: datetime.date | None = None) -> datetime.
     return min(quarter_end(year, number), today)
 
 
-def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
-    """Every figure of DOMAIN.md's table as of `as_of`, in the table's order."""
+def report_figures(
+    *, as_of: datetime.date, workers: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """Every figure of DOMAIN.md's table as of `as_of`, in the table's order.
+
+    `workers` may pass the overall worker counts of `unions.figures.worker_figures` for the
+    same date when the caller has them already (the coverage dashboard).
+    """
     enterprises = Enterprise.objects.aggregate(
         total=Count("pk"), above_scale=Count("pk", filter=Q(is_above_scale=True))
     )
@@ -100,25 +105,8 @@ def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
     with_union = coverage["with_union"]
     above_scale_with_union = coverage["above_scale_with_union"]
 
-    member = union_member_on(as_of)
-    frontline = Q(is_frontline=True)
-    workers = Employment.objects.active_on(as_of).aggregate(
-        total=Count("worker", distinct=True),
-        frontline=Count("worker", distinct=True, filter=frontline),
-        members=Count("worker", distinct=True, filter=member),
-        frontline_party=Count(
-            "worker",
-            distinct=True,
-            filter=frontline & Q(worker__political_status__in=PARTY_STATUSES),
-        ),
-        skilled=Count("worker", distinct=True, filter=Q(worker__skill_level__in=SKILLED_LEVELS)),
-        high_skilled=Count(
-            "worker", distinct=True, filter=Q(worker__skill_level__in=HIGH_SKILLED_LEVELS)
-        ),
-        technicians=Count(
-            "worker", distinct=True, filter=Q(worker__skill_level__in=TECHNICIAN_LEVELS)
-        ),
-    )
+    if workers is None:
+        workers = worker_figures(as_of, ("overall",))["overall"][None]
     # Training-fund declarations arrive with the training-fund issue.
     fund_declarations = fund_extraction_compliant = fund_frontline_compliant = 0
 
@@ -131,16 +119,16 @@ def report_figures(*, as_of: datetime.date) -> dict[str, Any]:
         "union_establishment_rate_above_scale": rate(
             above_scale_with_union, enterprises["above_scale"]
         ),
-        "workers_total": workers["total"],
+        "workers_total": workers["workers"],
         "frontline_workers": workers["frontline"],
         "union_members": workers["members"],
-        "union_membership_rate": rate(workers["members"], workers["total"]),
+        "union_membership_rate": rate(workers["members"], workers["workers"]),
         "frontline_party_members": workers["frontline_party"],
         "frontline_party_member_rate": rate(workers["frontline_party"], workers["frontline"]),
         "skilled_workers": workers["skilled"],
-        "skilled_worker_rate": rate(workers["skilled"], workers["total"]),
+        "skilled_worker_rate": rate(workers["skilled"], workers["workers"]),
         "high_skilled_workers": workers["high_skilled"],
-        "high_skilled_worker_rate": rate(workers["high_skilled"], workers["total"]),
+        "high_skilled_worker_rate": rate(workers["high_skilled"], workers["workers"]),
         "technicians_total": workers["technicians"],
         "fund_declarations": fund_declarations,
         "fund_extraction_compliant": fund_extraction_compliant,

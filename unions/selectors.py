@@ -9,25 +9,17 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import PARTY_STATUSES
 from core.rates import rate
 from enterprises.models import Enterprise, IndustrialPark, Village
+from unions.figures import worker_figures
 from unions.models import UnionCoverage
-from workers.models import Employment
 
 
 def enterprises_with_union_on(
@@ -54,29 +46,6 @@ def union_member_on(day: datetime.date, prefix: str = "worker__") -> Q:
         Q(**{prefix + "union_joined_on__isnull": True})
         | Q(**{prefix + "union_joined_on__lte": day})
     )
-
-
-def _worker_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
-    """Distinct active workers, members, frontline workers and frontline party members on
-    `day` per value of `group`, counted as the report counts them."""
-    member = union_member_on(day)
-    frontline = Q(is_frontline=True)
-    rows = (
-        Employment.objects.active_on(day)
-        .values(group)
-        .order_by()
-        .annotate(
-            workers=Count("worker", distinct=True),
-            members=Count("worker", distinct=True, filter=member),
-            frontline=Count("worker", distinct=True, filter=frontline),
-            frontline_party=Count(
-                "worker",
-                distinct=True,
-                filter=frontline & Q(worker__political_status__in=PARTY_STATUSES),
-            ),
-        )
-    )
-    return {row.pop(group): row for row in rows}
 
 
 def _enterprise_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
@@ -124,15 +93,23 @@ class CoverageRow:
         return rate(self.frontline_party, self.frontline)
 
 
-# Group → (field on Enterprise, the same field seen from an employment).
-_GROUPS = {
-    "village": ("village_id", "enterprise__village_id"),
-    "park": ("park_id", "enterprise__park_id"),
-    "above_scale": ("is_above_scale", "enterprise__is_above_scale"),
-}
+# Group → its field on Enterprise.
+_GROUPS = {"village": "village_id", "park": "park_id", "above_scale": "is_above_scale"}
 
 
-def coverage_dashboard(day: datetime.date) -> dict[str, list[CoverageRow]]:
+def _worker_counts(counts: dict[str, int]) -> dict[str, int]:
+    return {
+        key: counts.get(key, 0) for key in ("workers", "members", "frontline", "frontline_party")
+    }
+
+
+@dataclass
+class CoverageDashboard:
+    rows: dict[str, list[CoverageRow]]  # "overall", "village", "park", "above_scale"
+    enterprise_counts: dict[Any, dict[str, int]]  # enterprise pk → worker counts
+
+
+def coverage_dashboard(day: datetime.date) -> CoverageDashboard:
     """Union establishment and membership overall, by village/community, by industrial park and
     above-scale vs. others, as of `day`. The overall line is computed exactly as the report's
     figures (DOMAIN.md), so the dashboard and `build_report` agree for the same date."""
@@ -143,7 +120,8 @@ def coverage_dashboard(day: datetime.date) -> dict[str, list[CoverageRow]]:
     }
     from reports.selectors import report_figures  # reports builds on this module
 
-    figures = report_figures(as_of=day)
+    workers_by_group = worker_figures(day)
+    figures = report_figures(as_of=day, workers=workers_by_group["overall"][None])
     result: dict[str, list[CoverageRow]] = {
         "overall": [
             CoverageRow(
@@ -158,9 +136,9 @@ def coverage_dashboard(day: datetime.date) -> dict[str, list[CoverageRow]]:
             )
         ]
     }
-    for group, (enterprise_field, employment_field) in _GROUPS.items():
+    for group, enterprise_field in _GROUPS.items():
         enterprises = _enterprise_figures(day, enterprise_field)
-        workers = _worker_figures(day, employment_field)
+        workers = workers_by_group[group]
         rows = []
         for key, counts in enterprises.items():
             if key is None:
@@ -169,12 +147,16 @@ def coverage_dashboard(day: datetime.date) -> dict[str, list[CoverageRow]]:
             else:
                 label = names[group].get(key, str(key))
                 filters = {group: "1" if key is True else "0" if key is False else str(key)}
-            rows.append(CoverageRow(label=label, filters=filters, **counts, **workers.get(key, {})))
+            rows.append(
+                CoverageRow(
+                    label=label, filters=filters, **counts, **_worker_counts(workers.get(key, {}))
+                )
+            )
         rows.sort(key=lambda r: (r.filters.get(group) == "none", r.label))
         if group == "above_scale":
             rows.sort(key=lambda r: r.filters[group] != "1")
         result[group] = rows
-    return result
+    return CoverageDashboard(rows=result, enterprise_counts=workers_by_group["enterprise"])
 
 
 def coverage_enterprises(
@@ -186,21 +168,19 @@ def coverage_enterprises(
     above_scale: bool | None = None,
     covered: bool | None = None,
     membership_below: Decimal | None = None,
+    worker_counts: dict[Any, dict[str, int]] | None = None,
 ) -> QuerySet[Enterprise]:
-    """The enterprises behind a dashboard figure, above-scale first, each with its unions'
-    coverage flag and its workers and members on `day` (one query; no personal data)."""
-    active = Employment.objects.active_on(day).filter(enterprise=OuterRef("pk"))
-    member = union_member_on(day)
+    """The enterprises behind a dashboard figure, above-scale first, each flagged covered or
+    not on `day`. Worker counts per enterprise come from `enterprise_worker_counts` (one
+    grouped query for all of them), never from a subquery per enterprise."""
     queryset = (
         Enterprise.objects.select_related("village", "park")
         .annotate(
             is_covered=Exists(
                 UnionCoverage.objects.active_on(day).filter(enterprise=OuterRef("pk"))
-            ),
-            workers=_count_subquery(active),
-            members=_count_subquery(active.filter(member)),
+            )
         )
-        .order_by("-is_above_scale", "name")
+        .order_by("-is_above_scale", "name", "pk")
     )
     if village is not None:
         queryset = queryset.filter(village_id=village)
@@ -213,23 +193,19 @@ def coverage_enterprises(
     if covered is not None:
         queryset = queryset.filter(is_covered=covered)
     if membership_below is not None:
-        # Enterprises with workers whose members are fewer than the threshold share.
-        queryset = queryset.filter(workers__gt=0).filter(
-            members__lt=ExpressionWrapper(
-                F("workers") * Value(membership_below), output_field=DecimalField()
-            )
-        )
+        counts = worker_counts if worker_counts is not None else enterprise_worker_counts(day)
+        below = [
+            pk
+            for pk, c in counts.items()
+            if c["workers"] and Decimal(c["members"]) < Decimal(c["workers"]) * membership_below
+        ]
+        queryset = queryset.filter(pk__in=below)
     return queryset
 
 
-def _count_subquery(employments: QuerySet[Employment]) -> Coalesce:
-    counted = (
-        employments.order_by()
-        .values("enterprise")
-        .annotate(n=Count("worker", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def enterprise_worker_counts(day: datetime.date) -> dict[Any, dict[str, int]]:
+    """Active workers and members per enterprise on `day`, in one grouped query."""
+    return worker_figures(day, ("enterprise",))["enterprise"]
 
 
 def union_names_by_enterprise(

@@ -13,7 +13,12 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from core.roles import Role, has_role, is_sub_district_staff
-from unions.selectors import coverage_dashboard, coverage_enterprises, union_names_by_enterprise
+from unions.selectors import (
+    coverage_dashboard,
+    coverage_enterprises,
+    enterprise_worker_counts,
+    union_names_by_enterprise,
+)
 from workers.views import _xlsx_response
 
 
@@ -51,8 +56,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_union_access(request)
     day, date_error = _as_of(request)
     threshold, threshold_error = _threshold(request)
-    groups = coverage_dashboard(day)
-    low = coverage_enterprises(day, membership_below=threshold / 100)
+    dashboard = coverage_dashboard(day)
+    groups = dashboard.rows
+    counts = dashboard.enterprise_counts
+    low = coverage_enterprises(day, membership_below=threshold / 100, worker_counts=counts)
     uncovered = coverage_enterprises(day, covered=False)
     return render(
         request,
@@ -67,13 +74,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (gettext("按工业园区"), groups["park"]),
                 (gettext("规上与规下企业"), groups["above_scale"]),
             ],
-            "uncovered": uncovered[:20],
+            "uncovered": _with_counts(uncovered[:20], counts),
             "uncovered_count": uncovered.count(),
-            "low": low[:20],
+            "low": _with_counts(low[:20], counts),
             "low_count": low.count(),
             "base_query": urlencode({"as_of": day.isoformat()}),
         },
     )
+
+
+_NO_WORKERS = {"workers": 0, "members": 0}
+
+
+def _with_counts(enterprises, counts: dict) -> list:
+    """(enterprise, its worker counts) pairs for a template."""
+    return [(e, counts.get(e.pk, _NO_WORKERS)) for e in enterprises]
 
 
 def _list_filters(request: HttpRequest) -> dict:
@@ -102,12 +117,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     if "below" in request.GET:
         threshold, _error = _threshold(request)
         filters["membership_below"] = threshold / 100
-    enterprises = coverage_enterprises(day, **filters)
+    counts = enterprise_worker_counts(day)
+    enterprises = coverage_enterprises(day, worker_counts=counts, **filters)
     if request.GET.get("format") == "xlsx":
-        return _export(day, enterprises)
+        return _export(day, enterprises, counts)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
     unions = union_names_by_enterprise(day, [e.pk for e in page])
-    rows = [(enterprise, unions.get(enterprise.pk, [])) for enterprise in page]
+    rows = [
+        (enterprise, unions.get(enterprise.pk, []), counts.get(enterprise.pk, _NO_WORKERS))
+        for enterprise in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -125,7 +144,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(day: datetime.date, enterprises) -> HttpResponse:
+def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("企业工会覆盖"))
     sheet.append([gettext("截至 %(day)s") % {"day": day.isoformat()}])
@@ -145,7 +164,9 @@ def _export(day: datetime.date, enterprises) -> HttpResponse:
     rows = list(enterprises)
     unions = union_names_by_enterprise(day, [e.pk for e in rows])
     for e in rows:
-        share = (e.members / e.workers) if e.workers else None
+        workers = counts.get(e.pk, _NO_WORKERS)["workers"]
+        members = counts.get(e.pk, _NO_WORKERS)["members"]
+        share = (members / workers) if workers else None
         sheet.append(
             [
                 e.name,
@@ -155,8 +176,8 @@ def _export(day: datetime.date, enterprises) -> HttpResponse:
                 gettext("是") if e.is_above_scale else gettext("否"),
                 gettext("是") if e.is_covered else gettext("否"),
                 "、".join(unions.get(e.pk, [])),
-                e.workers,
-                e.members,
+                workers,
+                members,
                 round(share, 4) if share is not None else None,
             ]
         )

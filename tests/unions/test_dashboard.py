@@ -59,7 +59,7 @@ def counts(row):
 
 
 def test_breakdowns_are_hand_counted(district):
-    groups = coverage_dashboard(AS_OF)
+    groups = coverage_dashboard(AS_OF).rows
     overall = groups["overall"][0]
     assert counts(overall) == (3, 2, 5, 3)
     assert overall.establishment_rate == 0.6667 and overall.membership_rate == 0.6
@@ -78,7 +78,7 @@ def test_breakdowns_are_hand_counted(district):
 
 def test_dashboard_figures_equal_the_report_figures(district, client, union_user):
     figures = report_figures(as_of=AS_OF)
-    overall = coverage_dashboard(AS_OF)["overall"][0]
+    overall = coverage_dashboard(AS_OF).rows["overall"][0]
     assert overall.establishment_rate == figures["union_establishment_rate"]
     assert overall.membership_rate == figures["union_membership_rate"]
     assert overall.frontline_party_rate == figures["frontline_party_member_rate"]

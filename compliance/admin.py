@@ -1,0 +1,112 @@
+import datetime
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compliance.models import (
+    CollectiveWageContract,
+    FactoryAffairsDisclosure,
+    WorkersCongressSession,
+)
+from compliance.selectors import (
+    factory_affairs_disclosures_visible_to,
+    wage_contracts_expiring,
+    wage_contracts_visible_to,
+    workers_congress_sessions_visible_to,
+)
+
+ENTERPRISE_FILTERS = ["enterprise__village", "enterprise__park", "enterprise__is_above_scale"]
+ENTERPRISE_SEARCH = ["enterprise__name", "=enterprise__uscc"]
+
+
+@admin.register(WorkersCongressSession)
+class WorkersCongressSessionAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "session", "held_on", "delegates", "enterprise__village"]
+    list_filter = [*ENTERPRISE_FILTERS, "held_on"]
+    search_fields = [*ENTERPRISE_SEARCH, "session"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["enterprise"]
+
+    def get_queryset(self, request: HttpRequest):
+        return workers_congress_sessions_visible_to(request.user)
+
+
+@admin.register(FactoryAffairsDisclosure)
+class FactoryAffairsDisclosureAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "subject", "channel", "disclosed_on", "enterprise__village"]
+    list_filter = [*ENTERPRISE_FILTERS, "channel", "disclosed_on"]
+    search_fields = [*ENTERPRISE_SEARCH, "subject"]
+    date_hierarchy = "disclosed_on"
+    autocomplete_fields = ["enterprise"]
+
+    def get_queryset(self, request: HttpRequest):
+        return factory_affairs_disclosures_visible_to(request.user)
+
+
+class WageContractStatusFilter(admin.SimpleListFilter):
+    """Status as of today, so staff find the contracts to renew (issue 4: 60 days)."""
+
+    title = _("合同状态（按今天）")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_force", _("生效中")),
+            ("expiring", _("60天内到期")),
+            ("expired", _("已到期")),
+            ("future", _("尚未生效")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "in_force":
+            return queryset.in_force_on(today)
+        if self.value() == "expiring":
+            return queryset.filter(pk__in=wage_contracts_expiring(today).values("pk"))
+        if self.value() == "expired":
+            return queryset.filter(end_date__lt=today)
+        if self.value() == "future":
+            return queryset.filter(start_date__gt=today)
+        return queryset
+
+
+@admin.register(CollectiveWageContract)
+class CollectiveWageContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "enterprise",
+        "signed_on",
+        "start_date",
+        "end_date",
+        "in_force_today",
+        "wage_increase_percent",
+        "covers_joint",
+        "enterprise__village",
+    ]
+    list_filter = [
+        WageContractStatusFilter,
+        *ENTERPRISE_FILTERS,
+        "covers_joint",
+        "signed_on",
+        "end_date",
+    ]
+    search_fields = ENTERPRISE_SEARCH
+    date_hierarchy = "end_date"
+    autocomplete_fields = ["enterprise"]
+    fields = [
+        "enterprise",
+        "signed_on",
+        ("start_date", "end_date"),
+        "wage_increase_percent",
+        "covers_joint",
+        "notes",
+    ]
+
+    def get_queryset(self, request: HttpRequest):
+        return wage_contracts_visible_to(request.user)
+
+    @admin.display(description=_("今天生效"), boolean=True)
+    def in_force_today(self, contract: CollectiveWageContract) -> bool:
+        today: datetime.date = timezone.localdate()
+        return contract.is_in_force_on(today)
