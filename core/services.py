@@ -138,6 +138,7 @@ def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
             enterprise=record.enterprise,
             confirm_departures=record.confirm_departures,
             preview=preview,
+            actor=record.applied_by or record.uploaded_by,
         )
     if record.kind == ImportRecord.Kind.ENTERPRISES:
         from enterprises.importers import EnterpriseImporter

@@ -104,3 +104,49 @@ class UnionCoverage(models.Model):
 
     def __str__(self) -> str:
         return "%s → %s" % (self.union, self.enterprise)
+
+
+class UnionMembershipChange(models.Model):
+    """Each change of a worker's union membership, with who made it and when: from a roster
+    upload or corrected by a union officer (issue 4). Membership follows the person
+    (一次入会、动态接转, DOMAIN.md), so the current state lives on the worker."""
+
+    class Source(models.TextChoices):
+        ROSTER = "roster", _("花名册导入")
+        CORRECTION = "correction", _("工会干部更正")
+
+    worker = models.ForeignKey(
+        "workers.Worker",
+        verbose_name=_("职工"),
+        on_delete=models.CASCADE,
+        related_name="membership_changes",
+    )
+    is_member = models.BooleanField(_("是否会员"))
+    joined_on = models.DateField(_("入会日期"), null=True, blank=True)
+    union = models.ForeignKey(
+        UnionOrganisation,
+        verbose_name=_("所在工会"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership_changes",
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("会员变动记录")
+        verbose_name_plural = _("会员变动记录")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.worker_id, self.changed_at)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.rates import rate
 from enterprises.models import Enterprise, IndustrialPark, Village
 from unions.figures import worker_figures
-from unions.models import UnionCoverage
+from unions.models import UnionCoverage, UnionOrganisation
 
 
 def enterprises_with_union_on(
@@ -221,3 +221,14 @@ def union_names_by_enterprise(
     ):
         names.setdefault(enterprise_id, []).append(name)
     return names
+
+
+def unions_covering_worker(worker: Any, day: datetime.date) -> QuerySet[UnionOrganisation]:
+    """Unions covering an enterprise where the worker is active on `day` (a transferred member
+    belongs to the union of the new employer: 动态接转)."""
+    from workers.models import Employment
+
+    enterprises = Employment.objects.active_on(day).filter(worker=worker).values("enterprise")
+    return UnionOrganisation.objects.filter(
+        coverages__in=UnionCoverage.objects.active_on(day).filter(enterprise__in=enterprises)
+    ).distinct()

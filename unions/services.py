@@ -1,11 +1,20 @@
 """Writes to union organisations and their coverage of enterprises."""
 
+import datetime
 from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.imports.engine import ImportResult
 from core.models import ImportRecord
-from core.services import import_execute
+from core.roles import Role, has_role, is_sub_district_staff
+from core.services import audit_record, import_execute
 from unions.importers import UnionImporter
+from unions.models import UnionMembershipChange, UnionOrganisation
+from workers.models import Worker
 
 
 def union_organisations_import(
@@ -22,3 +31,45 @@ def union_organisations_import(
         dry_run=dry_run,
         source=source,
     )
+
+
+def union_membership_correct(
+    *,
+    user: Any,
+    worker: Worker,
+    is_member: bool,
+    joined_on: datetime.date | None,
+    union: UnionOrganisation | None = None,
+    note: str = "",
+) -> UnionMembershipChange:
+    """A union officer corrects a worker's membership; the change is kept with who and when."""
+    if not (is_sub_district_staff(user) or has_role(user, Role.UNION_OFFICER)):
+        raise PermissionDenied
+    if is_member and joined_on is None:
+        raise ValidationError({"joined_on": gettext("会员请填写入会日期。")})
+    if joined_on is not None and joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": gettext("入会日期不能晚于今天。")})
+    if not is_member:
+        joined_on, union = None, None
+    with transaction.atomic():
+        locked = Worker.objects.select_for_update().get(pk=worker.pk)
+        locked.is_union_member = is_member
+        locked.union_joined_on = joined_on
+        locked.save(update_fields=["is_union_member", "union_joined_on", "updated_at"])
+        change = UnionMembershipChange.objects.create(
+            worker=locked,
+            is_member=is_member,
+            joined_on=joined_on,
+            union=union,
+            source=UnionMembershipChange.Source.CORRECTION,
+            note=note,
+            changed_by=user,
+        )
+        audit_record(
+            actor=user,
+            action="union.membership.corrected",
+            target=locked,
+            is_member=is_member,
+            joined_on=joined_on.isoformat() if joined_on else None,
+        )
+    return change

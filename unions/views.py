@@ -3,22 +3,29 @@ import io
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from core.roles import Role, has_role, is_sub_district_staff
+from unions.forms import MembershipCorrectionForm
+from unions.models import UnionMembershipChange
 from unions.selectors import (
     coverage_dashboard,
     coverage_enterprises,
     enterprise_worker_counts,
     union_names_by_enterprise,
+    unions_covering_worker,
 )
+from unions.services import union_membership_correct
+from workers.models import Worker
+from workers.selectors import worker_detail
 from workers.views import _xlsx_response
 
 
@@ -185,4 +192,49 @@ def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
     workbook.save(buffer)
     return _xlsx_response(
         buffer.getvalue(), gettext("企业工会覆盖_%(day)s.xlsx") % {"day": day.isoformat()}
+    )
+
+
+@login_required
+def membership(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """A worker's union membership, its history, and the union officer's correction form."""
+    _require_union_access(request)
+    try:
+        worker = worker_detail(user=request.user, pk=worker_id)
+    except Worker.DoesNotExist:
+        raise Http404 from None
+    unions = unions_covering_worker(worker, timezone.localdate())
+    initial = {
+        "is_member": worker.is_union_member,
+        "joined_on": worker.union_joined_on,
+        "union": unions.first(),
+    }
+    form = MembershipCorrectionForm(request.POST or None, initial=initial, unions=unions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            union_membership_correct(
+                user=request.user,
+                worker=worker,
+                is_member=form.cleaned_data["is_member"],
+                joined_on=form.cleaned_data["joined_on"],
+                union=form.cleaned_data["union"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, gettext("会员信息已更正，变动已记录。"))
+            return redirect("unions:membership", worker_id=worker.pk)
+    return render(
+        request,
+        "unions/membership.html",
+        {
+            "worker": worker,
+            "form": form,
+            "changes": UnionMembershipChange.objects.filter(worker=worker).select_related(
+                "union", "changed_by"
+            )[:100],
+        },
     )

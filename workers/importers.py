@@ -151,8 +151,10 @@ class RosterImporter(Importer):
         enterprise: Enterprise,
         confirm_departures: bool = False,
         preview: bool = False,
+        actor: Any = None,
     ):
         self.enterprise = enterprise
+        self.actor = actor  # who uploaded or confirmed: kept on membership changes
         self.confirm_departures = confirm_departures
         # A web preview reports that departures need the second confirmation instead of
         # refusing the file: the user confirms them on the preview page.
@@ -237,6 +239,8 @@ class RosterImporter(Importer):
             )
         )
 
+        # (ID number, member, joined on) for every membership the upload starts or ends.
+        membership_changes: list[tuple[str, bool, datetime.date | None]] = []
         new_workers: list[dict[str, Any]] = []
         worker_updates: list[tuple[int, dict[str, Any]]] = []
         new_employments: list[tuple[str, dict[str, Any]]] = []
@@ -252,6 +256,8 @@ class RosterImporter(Importer):
             stored = workers.get(resident.number)
             row_changes: dict[str, list[str]] = {}
             if stored is None:
+                if wanted_worker["is_union_member"]:
+                    membership_changes.append((resident.number, True, self.today))
                 new_workers.append(
                     {
                         "id_number": resident.number,
@@ -263,6 +269,15 @@ class RosterImporter(Importer):
             else:
                 seen_worker_ids.add(stored["pk"])
                 diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
+                if "is_union_member" in diff:
+                    member = wanted_worker["is_union_member"]
+                    membership_changes.append(
+                        (
+                            resident.number,
+                            member,
+                            self._membership(stored, member)["union_joined_on"],
+                        )
+                    )
                 if diff:
                     # Whole rows, so every update writes the same columns in one statement.
                     worker_updates.append(
@@ -342,6 +357,7 @@ class RosterImporter(Importer):
                 "new_employments": new_employments,
                 "employment_updates": employment_updates,
                 "departing": departing,
+                "membership_changes": membership_changes,
             },
             details={
                 "updated": changes,
@@ -399,6 +415,47 @@ class RosterImporter(Importer):
                 wanted[field_name] = value if value is not None else _EMPTY.get(field_name, "")
         return wanted
 
+    def _record_membership_changes(
+        self, changes: list[tuple[str, bool, datetime.date | None]], now: datetime.datetime
+    ) -> None:
+        """Keep each membership a roster starts or ends, with who uploaded it (issue 4)."""
+        if not changes:
+            return
+        from unions.models import UnionMembershipChange
+
+        ids = dict(
+            lookup_in_chunks(
+                Worker.objects.values_list("id_number", "pk"),
+                "id_number",
+                [number for number, _member, _joined in changes],
+            )
+        )
+        actor = getattr(self.actor, "pk", None)
+        insert_rows(
+            UnionMembershipChange,
+            (
+                "worker_id",
+                "is_member",
+                "joined_on",
+                "source",
+                "note",
+                "changed_by_id",
+                "changed_at",
+            ),
+            (
+                (
+                    ids[number],
+                    member,
+                    joined,
+                    UnionMembershipChange.Source.ROSTER,
+                    self.enterprise.name[:200],
+                    actor,
+                    now,
+                )
+                for number, member, joined in changes
+            ),
+        )
+
     def lock(self) -> None:
         """One roster at a time per enterprise: a second upload waits here for the first."""
         Enterprise.objects.select_for_update().filter(pk=self.enterprise.pk).first()
@@ -439,6 +496,7 @@ class RosterImporter(Importer):
         )
         _update(Employment, data["employment_updates"], now)
 
+        self._record_membership_changes(data["membership_changes"], now)
         for start in range(0, len(data["departing"]), 5000):
             Employment.objects.filter(pk__in=data["departing"][start : start + 5000]).update(
                 departure_date=self.today, updated_at=now

@@ -34,7 +34,9 @@ def roster_import(
     """
     return import_execute(
         kind=ImportRecord.Kind.ROSTER,
-        importer=RosterImporter(enterprise=enterprise, confirm_departures=confirm_departures),
+        importer=RosterImporter(
+            enterprise=enterprise, confirm_departures=confirm_departures, actor=user
+        ),
         user=user,
         filename=filename,
         content=content,
