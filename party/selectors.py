@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from core.choices import PARTY_STATUSES
+from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from party.models import (
     THREE_MEETINGS_ONE_LESSON,
@@ -17,7 +18,6 @@ from party.models import (
 
 # The module, not its names: reports will read these figures, and a module import keeps that
 # import cycle harmless.
-from reports import selectors as report_selectors
 from workers.models import Employment, Worker
 
 
@@ -65,7 +65,7 @@ def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date,
         raise ValueError("quarter must be 1 to 4, not %r" % quarter)
     return (
         datetime.date(year, 3 * quarter - 2, 1),
-        report_selectors.quarter_end(year, quarter),
+        datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - datetime.timedelta(days=1),
     )
 
 
@@ -114,7 +114,7 @@ def representative_figures(as_of: datetime.date) -> dict[str, Any]:
     return {
         "representatives": counts["representatives"],
         "frontline_representatives": counts["frontline_representatives"],
-        "frontline_representative_rate": report_selectors.rate(
+        "frontline_representative_rate": rate(
             counts["frontline_representatives"], counts["representatives"]
         ),
     }

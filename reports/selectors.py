@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.rates import rate
 from enterprises.models import Enterprise
+from party.selectors import representative_figures
 from unions.figures import worker_figures
 from unions.selectors import union_coverage_counts
 
 # The keys of DOMAIN.md's report-figure table, in its order.
-FIGURE_KEYS = (
+DOMAIN_FIGURE_KEYS = (
     "enterprises_total",
     "enterprises_above_scale",
     "enterprises_with_union",
@@ -40,6 +41,13 @@ FIGURE_KEYS = (
     "fund_declarations",
     "fund_extraction_compliant",
     "fund_frontline_compliant",
+)
+# Figures the issues add after DOMAIN.md's table (issue 4: worker representatives, seed measure 9).
+FIGURE_KEYS = (
+    *DOMAIN_FIGURE_KEYS,
+    "worker_representatives",
+    "frontline_representatives",
+    "frontline_representative_rate",
 )
 
 FIGURE_LABELS = {
@@ -63,6 +71,9 @@ FIGURE_LABELS = {
     "fund_declarations": _("教育培训经费申报数"),
     "fund_extraction_compliant": _("经费足额提取（8%）企业数"),
     "fund_frontline_compliant": _("一线使用达标（60%）企业数"),
+    "worker_representatives": _("产业工人代表（党代表、人大代表、政协委员、群团挂兼职）人数"),
+    "frontline_representatives": _("其中一线职工人数"),
+    "frontline_representative_rate": _("代表中一线职工比例"),
 }
 RATE_KEYS = frozenset(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key)
 
@@ -134,6 +145,10 @@ def report_figures(
         "fund_extraction_compliant": fund_extraction_compliant,
         "fund_frontline_compliant": fund_frontline_compliant,
     }
+    representatives = representative_figures(as_of)
+    figures["worker_representatives"] = representatives["representatives"]
+    figures["frontline_representatives"] = representatives["frontline_representatives"]
+    figures["frontline_representative_rate"] = representatives["frontline_representative_rate"]
     assert tuple(figures) == FIGURE_KEYS
     return figures
 

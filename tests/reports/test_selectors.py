@@ -124,3 +124,24 @@ def test_build_report_json_prints_the_interface_shape(registers):
     assert report["kpis"] == quarter_report("2026Q3")["kpis"]
     assert set(report["kpis"]) == set(FIGURE_KEYS)
     assert report["kpis"]["workers_total"] == 5
+
+
+def test_worker_representatives_join_the_report(db):
+    from party.models import WorkerRepresentative
+
+    frontline = WorkerFactory()
+    EmploymentFactory(worker=frontline, is_frontline=True, hire_date=datetime.date(2020, 1, 1))
+    office = WorkerFactory()
+    EmploymentFactory(worker=office, is_frontline=False, hire_date=datetime.date(2020, 1, 1))
+    for worker in (frontline, office):
+        WorkerRepresentative.objects.create(
+            worker=worker,
+            role=WorkerRepresentative.Role.choices[0][0],
+            body="嵊州市人大",
+            level=WorkerRepresentative.Level.choices[0][0],
+            term_start=datetime.date(2022, 1, 1),
+        )
+    kpis = report_figures(as_of=AS_OF)
+    assert kpis["worker_representatives"] == 2
+    assert kpis["frontline_representatives"] == 1
+    assert kpis["frontline_representative_rate"] == 0.5
