@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
+from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
 from core.roles import Role, has_role, is_sub_district_staff
 from unions.forms import MembershipCorrectionForm
 from unions.models import UnionMembershipChange
@@ -68,6 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = dashboard.enterprise_counts
     low = coverage_enterprises(day, membership_below=threshold / 100, worker_counts=counts)
     uncovered = coverage_enterprises(day, covered=False)
+    without_contract = enterprises_without_wage_contract(day)
     return render(
         request,
         "unions/coverage_dashboard.html",
@@ -86,6 +88,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "low": _with_counts(low[:20], counts),
             "low_count": low.count(),
             "base_query": urlencode({"as_of": day.isoformat()}),
+            "expiring": wage_contracts_expiring(day)[:20],
+            "without_contract": without_contract[:20],
+            "without_contract_count": without_contract.count(),
         },
     )
 

@@ -148,3 +148,20 @@ def test_a_bad_date_or_threshold_is_explained(district, client, union_user):
         reverse("unions:dashboard"), {"as_of": "昨天", "below": "abc"}
     ).content.decode()
     assert "日期格式应为" in body and "入会率阈值" in body
+
+
+def test_wage_contracts_expiring_and_missing_are_listed(district, client, union_user):
+    from compliance.models import CollectiveWageContract
+
+    CollectiveWageContract.objects.create(
+        enterprise=district["e1"],
+        signed_on=datetime.date(2024, 1, 1),
+        start_date=datetime.date(2024, 1, 1),
+        end_date=AS_OF + datetime.timedelta(days=30),
+    )
+    client.force_login(union_user)
+    body = client.get(reverse("unions:dashboard"), {"as_of": AS_OF.isoformat()}).content.decode()
+    expiring = body.split('id="expiring-contracts"')[1].split("</table>")[0]
+    missing = body.split('id="without-contract"')[1].split("</table>")[0]
+    assert "甲" in expiring
+    assert "乙" in missing and "丙" in missing and "甲" not in missing
