@@ -43,15 +43,23 @@ def test_seed_demo_twice_duplicates_nothing():
     from enterprises.models import Enterprise
     from workers.models import Employment, Worker
 
+    from unions.models import UnionCoverage, UnionOrganisation
+
+    def counted():
+        return (
+            Enterprise.objects.count(),
+            Worker.objects.count(),
+            Employment.objects.count(),
+            UnionOrganisation.objects.count(),
+            UnionCoverage.objects.count(),
+        )
+
     call_command("seed_demo", stdout=io.StringIO())
-    counts = (Enterprise.objects.count(), Worker.objects.count(), Employment.objects.count())
+    counts = counted()
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert counts == (
-        Enterprise.objects.count(),
-        Worker.objects.count(),
-        Employment.objects.count(),
-    )
+    assert counts == counted()
+    assert counts[3] >= 2 and counts[4] >= counts[3], "demo unions cover some enterprises"
     assert counts[0] >= 5 and 200 <= counts[1] <= 400
     for username, role in [
         ("staff", Role.STAFF),

@@ -76,12 +76,44 @@ class Command(BaseCommand):
         created_workers = 0
         if not Worker.objects.filter(employments__enterprise__in=enterprises).exists():
             created_workers = self._seed_workers(rng, enterprises)
+        self._seed_unions(villages, enterprises)
         users = self._seed_users(enterprises)
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
             % (len(villages), len(parks), len(enterprises), created_workers)
         )
         self.stdout.write("演示账号（密码均为 %s）：%s" % (DEMO_PASSWORD, "、".join(users)))
+
+    def _seed_unions(self, villages: list[Village], enterprises: list[Enterprise]) -> None:
+        """Above-scale enterprises have their own union; half the others are covered by their
+        village's joint union, so the coverage dashboard has something to show."""
+        from unions.models import UnionCoverage, UnionOrganisation
+
+        founded = datetime.date(2021, 7, 1)
+        small = [e for e in enterprises if not e.is_above_scale]
+        for enterprise in enterprises:
+            if enterprise.is_above_scale:
+                union, _created = UnionOrganisation.objects.get_or_create(
+                    name="%s工会委员会" % enterprise.name,
+                    defaults={"kind": UnionOrganisation.Kind.SINGLE, "founded_on": founded},
+                )
+            elif enterprise in small[::2]:
+                union, _created = UnionOrganisation.objects.get_or_create(
+                    name="%s联合工会" % enterprise.village.name,
+                    defaults={
+                        "kind": UnionOrganisation.Kind.JOINT,
+                        "founded_on": founded,
+                        "village": enterprise.village,
+                    },
+                )
+            else:
+                continue
+            UnionCoverage.objects.get_or_create(
+                union=union,
+                enterprise=enterprise,
+                end_date=None,
+                defaults={"start_date": founded},
+            )
 
     def _seed_workers(self, rng: random.Random, enterprises: list[Enterprise]) -> int:
         statuses = [
