@@ -41,9 +41,8 @@ def test_setup_roles_removes_a_permission_granted_by_hand():
 @pytest.mark.django_db
 def test_seed_demo_twice_duplicates_nothing():
     from enterprises.models import Enterprise
-    from workers.models import Employment, Worker
-
     from unions.models import UnionCoverage, UnionOrganisation
+    from workers.models import Employment, Worker
 
     def counted():
         return (
