@@ -52,8 +52,8 @@ def _threshold(request: HttpRequest) -> tuple[Decimal, str]:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return Decimal(80), gettext("入会率阈值应为 0 到 100 之间的数字，已改用 80%。")
-    if not Decimal(0) <= value <= Decimal(100):
+        value = Decimal(-1)
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
         return Decimal(80), gettext("入会率阈值应为 0 到 100 之间的数字，已改用 80%。")
     return value, ""
 
@@ -176,8 +176,8 @@ def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
     rows = list(enterprises)
     unions = union_names_by_enterprise(day, [e.pk for e in rows])
     for e in rows:
-        workers = counts.get(e.pk, _NO_WORKERS)["workers"]
-        members = counts.get(e.pk, _NO_WORKERS)["members"]
+        own = counts.get(e.pk, _NO_WORKERS)
+        workers, members = own["workers"], own["members"]
         share = (members / workers) if workers else None
         sheet.append(
             [

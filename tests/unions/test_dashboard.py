@@ -165,3 +165,17 @@ def test_wage_contracts_expiring_and_missing_are_listed(district, client, union_
     missing = body.split('id="without-contract"')[1].split("</table>")[0]
     assert "甲" in expiring
     assert "乙" in missing and "丙" in missing and "甲" not in missing
+
+
+@pytest.mark.parametrize("below", ["NaN", "Infinity", "-5", "101"])
+def test_a_threshold_outside_0_to_100_falls_back_to_80(district, client, union_user, below):
+    client.force_login(union_user)
+    response = client.get(reverse("unions:dashboard"), {"below": below})
+    assert response.status_code == 200 and "入会率阈值" in response.content.decode()
+
+
+def test_the_page_title_is_only_the_title(district, client, union_user):
+    client.force_login(union_user)
+    body = client.get(reverse("unions:dashboard")).content.decode()
+    title = body.split("<title>")[1].split("</title>")[0]
+    assert title.strip() == "工会覆盖情况"
