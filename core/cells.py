@@ -105,6 +105,12 @@ def normalise_header(value: object) -> str:
     return text.strip("*").rstrip(":").strip("*")
 
 
+def name_key(name: str) -> str:
+    """A register name → comparison key: "城东社区（居委会）" and "城东社区 (居委会)" are one
+    village (NFKC folds the brackets, whitespace is dropped)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

@@ -140,10 +140,6 @@ def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
             preview=preview,
             actor=record.applied_by or record.uploaded_by,
         )
-    if record.kind == ImportRecord.Kind.ENTERPRISES:
-        from enterprises.importers import EnterpriseImporter
-
-        return EnterpriseImporter()
     raise ValueError("no two-step upload for %s" % record.kind)
 
 

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -94,24 +93,16 @@ class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
 
     def roster_upload_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Staff upload a roster for any enterprise; the preview is the same page HR use."""
-        from workers.forms import RosterUploadForm
-        from workers.services import roster_upload_preview
+        from workers.views import roster_upload_form
 
         if not is_sub_district_staff(request.user):
             raise PermissionDenied
         enterprise = self.get_queryset(request).filter(pk=object_id).first()
         if enterprise is None:
             raise Http404
-        form = RosterUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            record = roster_upload_preview(
-                user=request.user,
-                enterprise=enterprise,
-                filename=upload.name,
-                content=upload.read(),
-            )
-            return redirect("workers:roster_upload", pk=record.pk)
+        form, uploaded = roster_upload_form(request, enterprise)
+        if uploaded is not None:
+            return uploaded
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -1,13 +1,12 @@
 """The enterprise register (企业名录) as a data set of the import engine (INTERFACES.md)."""
 
-import unicodedata
 from functools import partial
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.cells import parse_text, parse_yes_no
+from core.cells import name_key, parse_text, parse_yes_no
 from core.identity import parse_uscc
 from core.imports.engine import (
     Column,
@@ -80,10 +79,6 @@ _SIMPLE_FIELDS = {
 }
 
 
-def _name_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 # What the plan compares: the keys of `_wanted_fields`, read with one values_list query.
 _STORED_FIELDS = {
     "uscc": "uscc",
@@ -125,15 +120,15 @@ class EnterpriseImporter(Importer):
         parks = {p.name: p for p in IndustrialPark.objects.all()}
         # "城东社区（居委会）" and "城东社区(居委会)" are one village: rows take the spelling the
         # register already has, or the first one in the file.
-        village_names = {_name_key(name): name for name in villages}
-        park_names = {_name_key(name): name for name in parks}
+        village_names = {name_key(name): name for name in villages}
+        park_names = {name_key(name): name for name in parks}
         for row in rows:
             row.values[VILLAGE] = village_names.setdefault(
-                _name_key(row.values[VILLAGE]), row.values[VILLAGE]
+                name_key(row.values[VILLAGE]), row.values[VILLAGE]
             )
             if row.values.get(PARK):
                 row.values[PARK] = park_names.setdefault(
-                    _name_key(row.values[PARK]), row.values[PARK]
+                    name_key(row.values[PARK]), row.values[PARK]
                 )
 
         new_villages: dict[str, int] = {}

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.cells import normalise_text, parse_choice, parse_date, parse_text
+from core.cells import name_key, normalise_text, parse_choice, parse_date, parse_text
 from core.identity import parse_uscc
 from core.imports.engine import (
     Column,
@@ -27,7 +27,7 @@ from core.imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from enterprises.importers import ENTERPRISE_DATASET, _name_key
+from enterprises.importers import ENTERPRISE_DATASET
 from enterprises.models import Enterprise, Village
 from unions.models import UnionCoverage, UnionOrganisation
 
@@ -184,7 +184,7 @@ class UnionImporter(Importer):
         first_row: dict[str, int] = {}
         for row in rows:
             values = row.values
-            key = _name_key(values[NAME])
+            key = name_key(values[NAME])
             if key in first_row:
                 report.error(
                     row.row,
@@ -238,7 +238,7 @@ class UnionImporter(Importer):
             villages = self._villages()
             for row in rows:
                 name = row.values.get(VILLAGE)
-                if name and _name_key(name) not in villages:
+                if name and name_key(name) not in villages:
                     report.error(
                         row.row,
                         VILLAGE,
@@ -258,7 +258,7 @@ class UnionImporter(Importer):
     def _villages() -> dict[str, tuple[int, str]]:
         """Village pk and stored name by canonical key: 城东社区(居委会) is 城东社区（居委会）."""
         villages = Village.objects.order_by().values_list("pk", "name")
-        return {_name_key(name): (pk, name) for pk, name in villages}
+        return {name_key(name): (pk, name) for pk, name in villages}
 
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
         villages = self._villages() if VILLAGE in self.columns_present else {}
@@ -276,10 +276,10 @@ class UnionImporter(Importer):
         by_key: dict[str, dict[str, Any]] = {}
         for union in UnionOrganisation.objects.order_by().values(*_STORED_FIELDS):
             by_name[union["name"]] = union
-            by_key.setdefault(_name_key(union["name"]), union)
+            by_key.setdefault(name_key(union["name"]), union)
 
         def stored(name: str) -> dict[str, Any] | None:
-            return by_name.get(name) or by_key.get(_name_key(name))
+            return by_name.get(name) or by_key.get(name_key(name))
 
         matched = [u["pk"] for u in (stored(r.values[NAME]) for r in rows) if u is not None]
         open_coverage: dict[int, dict[str, int]] = {}
@@ -364,10 +364,10 @@ class UnionImporter(Importer):
             wanted["chair"] = values.get(CHAIR) or ""
         if VILLAGE in self.columns_present:
             name = values.get(VILLAGE)
-            if name and _name_key(name) not in villages:
+            if name and name_key(name) not in villages:
                 # Checked a moment ago; only a register change in between gets here.
                 raise ImportRefused(gettext("企业名录刚刚发生了变化，请重新导入这个文件。"))
-            wanted["village_id"] = villages[_name_key(name)][0] if name else None
+            wanted["village_id"] = villages[name_key(name)][0] if name else None
         return wanted
 
     @staticmethod

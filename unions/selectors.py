@@ -40,14 +40,6 @@ def union_coverage_counts(day: datetime.date) -> dict[str, int]:
     )
 
 
-def union_member_on(day: datetime.date, prefix: str = "worker__") -> Q:
-    """A union member on `day`: a member now who joined on or before it (DOMAIN.md)."""
-    return Q(**{prefix + "is_union_member": True}) & (
-        Q(**{prefix + "union_joined_on__isnull": True})
-        | Q(**{prefix + "union_joined_on__lte": day})
-    )
-
-
 def _enterprise_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
     covered = Exists(UnionCoverage.objects.active_on(day).filter(enterprise=OuterRef("pk")))
     rows = (

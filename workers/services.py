@@ -54,7 +54,7 @@ def roster_upload_preview(
     The enterprise is the one the page belongs to (and the user may act for), never one read
     from the file.
     """
-    if not roster_enterprises_for(user).filter(pk=enterprise.pk).exists():
+    if not _may_act_for(user, enterprise.pk):
         raise PermissionDenied
     return import_upload_start(
         kind=ImportRecord.Kind.ROSTER,
@@ -70,7 +70,7 @@ def roster_upload_apply(
 ) -> ImportRecord:
     """Apply a clean preview the user confirmed (with the second confirmation when DOMAIN.md's
     departure limit is passed)."""
-    if not _may_act_for(user, record):
+    if not _may_act_for(user, record.enterprise_id):
         raise PermissionDenied
     return import_record_apply_start(
         record=record, user=user, confirm_departures=confirm_departures
@@ -78,12 +78,13 @@ def roster_upload_apply(
 
 
 def roster_upload_retry(*, user: Any, record: ImportRecord) -> ImportRecord:
-    if not _may_act_for(user, record):
+    if not _may_act_for(user, record.enterprise_id):
         raise PermissionDenied
     return import_record_retry(record=record, user=user)
 
 
-def _may_act_for(user: Any, record: ImportRecord) -> bool:
-    return record.enterprise_id is not None and (
-        roster_enterprises_for(user).filter(pk=record.enterprise_id).exists()
+def _may_act_for(user: Any, enterprise_id: int | None) -> bool:
+    """HR for their own enterprises, staff for any (roster_enterprises_for)."""
+    return (
+        enterprise_id is not None and roster_enterprises_for(user).filter(pk=enterprise_id).exists()
     )

@@ -157,24 +157,29 @@ def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
+def roster_upload_form(
+    request: HttpRequest, enterprise: Enterprise
+) -> tuple[RosterUploadForm, HttpResponse | None]:
+    """The upload form of HR's page and of the admin: a valid upload is previewed and the
+    answer is a redirect to its preview page; otherwise the form (with its errors)."""
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return form, None
+    upload = form.cleaned_data["file"]
+    record = roster_upload_preview(
+        user=request.user, enterprise=enterprise, filename=upload.name, content=upload.read()
+    )
+    return form, redirect("workers:roster_upload", pk=record.pk)
+
+
 @login_required
 def roster_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """An enterprise's roster page: template and current roster downloads, upload, history."""
     _require_roster_access(request)
     enterprise = _enterprise_or_404(request, enterprise_id)
-    if request.method == "POST":
-        form = RosterUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            record = roster_upload_preview(
-                user=request.user,
-                enterprise=enterprise,
-                filename=upload.name,
-                content=upload.read(),
-            )
-            return redirect("workers:roster_upload", pk=record.pk)
-    else:
-        form = RosterUploadForm()
+    form, uploaded = roster_upload_form(request, enterprise)
+    if uploaded is not None:
+        return uploaded
     history = Paginator(
         roster_uploads_visible_to(request.user)
         .filter(enterprise=enterprise)
