@@ -3,13 +3,16 @@
 `bulk_create`/`bulk_update` build one Python model object and one SQL parameter per value;
 for a 100,000-row roster that dominates the run. These helpers write plain tuples: COPY on
 PostgreSQL, executemany elsewhere. Callers pass database-ready values (dates, bools, str, aware
-datetimes) for concrete columns; no signals, no model validation (services validate first).
+datetimes) for concrete columns; no model signals (`core.signals.rows_written` instead), no
+model validation (services validate first).
 """
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+
+from core.signals import rows_written
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field:
@@ -41,6 +44,7 @@ def insert_rows(
                 "INSERT INTO %s (%s) VALUES (%s)" % (table, columns, placeholders),  # noqa: S608
                 list(rows),
             )
+    rows_written.send(sender=model)
 
 
 def update_rows(
@@ -76,3 +80,4 @@ def update_rows(
                 "UPDATE %s SET %s WHERE %s = %%s" % (table, assignments, pk_column),  # noqa: S608
                 [(*row[1:], row[0]) for row in rows],
             )
+    rows_written.send(sender=model)

@@ -158,6 +158,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Worker figures (dashboard, reports) are cached per day under a version every write to workers,
+# employments or enterprises moves (unions.figures). Only with a cache all processes share: a
+# command run in another process must be able to invalidate what the web process keeps.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600 if REDIS_URL else 0)
+
 # Uploads from this size on (about 5,000 roster rows) are checked and applied by a Celery task
 # with a progress bar; smaller ones answer in the request.
 IMPORT_ASYNC_FROM_BYTES = env.int("IMPORT_ASYNC_FROM_BYTES", default=350 * 1024)
@@ -167,6 +172,10 @@ IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=10 * 60)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# After a write, a Celery worker recomputes today's cached figures (never in a request).
+FIGURES_WARM = env.bool(
+    "FIGURES_WARM", default=bool(FIGURES_CACHE_SECONDS) and not CELERY_TASK_ALWAYS_EAGER
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -83,3 +83,14 @@ def celery_worker_running():
     finally:
         task_postrun.disconnect(close_connections)
         celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures(settings):
+    """Each test's data is rolled back, the shared cache is not: start every test with a new
+    figures version so no test reads figures cached from another test's data. No warm-up
+    tasks queue up behind the tests' backs (a test of the warm-up turns it on)."""
+    from unions.figures import _bump
+
+    settings.FIGURES_WARM = False
+    _bump()

@@ -82,7 +82,11 @@ class Employment(models.Model):
     """Links a worker to an enterprise; departures are dated, never deleted (DOMAIN.md)."""
 
     worker = models.ForeignKey(
-        Worker, verbose_name=_("职工"), on_delete=models.PROTECT, related_name="employments"
+        Worker,
+        verbose_name=_("职工"),
+        on_delete=models.PROTECT,
+        related_name="employments",
+        db_index=False,  # the (worker, hire_date, departure_date) index below serves it
     )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="employments"
@@ -119,6 +123,10 @@ class Employment(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "departure_date"]),
             models.Index(fields=["hire_date", "departure_date"]),
+            # Workers in more than one job on a day, from the index alone (unions.figures).
+            models.Index(
+                fields=["worker", "hire_date", "departure_date"], name="employment_worker_dates"
+            ),
         ]
 
     def __str__(self) -> str:

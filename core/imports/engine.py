@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from core.cells import is_blank, normalise_header
 from core.imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
+from core.signals import rows_written
 
 logger = logging.getLogger(__name__)
 
@@ -522,6 +523,8 @@ def _check_plan_apply(
                 plan = importer.plan(rows, report)
                 progress("apply", 0, 1)
                 importer.apply(plan)
+                # Importers may also write with bulk_create or QuerySet.update.
+                rows_written.send(sender=type(importer))
     except ImportRefused as exc:
         refusal = refusal_result(exc.message, dry_run=dry_run, column=exc.column, report=report)
         refusal.sheet_name = sheet_name

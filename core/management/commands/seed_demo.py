@@ -12,6 +12,7 @@ from stdnum.cn import ric, uscc
 
 from core.choices import ContractType, PoliticalStatus, SkillLevel
 from core.roles import Role, roles_setup
+from core.signals import rows_written
 from enterprises.models import Enterprise, IndustrialPark, Village
 from workers.models import Employment, Worker
 
@@ -205,6 +206,7 @@ class Command(BaseCommand):
                     )
                 )
         Employment.objects.bulk_create(employments)
+        rows_written.send(sender=Employment)
         return len(workers)
 
     def _seed_users(self, enterprises: list[Enterprise]) -> list[str]:

@@ -1,0 +1,247 @@
+"""Worker figures (unions.figures) count distinct active workers per group exactly, however the
+employments overlap, and the cached figures follow every kind of write."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.bulk import insert_rows
+from core.choices import (
+    HIGH_SKILLED_LEVELS,
+    PARTY_STATUSES,
+    SKILLED_LEVELS,
+    TECHNICIAN_LEVELS,
+    PoliticalStatus,
+    SkillLevel,
+)
+from core.management.commands.seed_demo import Command as SeedDemo
+from enterprises.models import Enterprise, IndustrialPark, Village
+from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
+from tests.workers.test_roster_tasks import wait_for
+from unions.figures import COUNTS, GROUPS, worker_figures
+from workers.models import Employment
+from workers.services import roster_import
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 6, 30)
+DATES = [
+    datetime.date(2025, 1, 1),
+    DAY - datetime.timedelta(days=1),
+    DAY,
+    DAY + datetime.timedelta(days=1),
+]
+
+jobs = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # worker
+        st.integers(0, 3),  # enterprise
+        st.booleans(),  # frontline
+        st.sampled_from(DATES),  # hired
+        st.one_of(st.none(), st.sampled_from(DATES)),  # departed
+    ),
+    max_size=14,
+)
+people = st.lists(
+    st.tuples(
+        st.booleans(),  # member
+        st.sampled_from([None, datetime.date(2020, 1, 1), DAY, DAY + datetime.timedelta(days=1)]),
+        st.sampled_from([s.value for s in PoliticalStatus]),
+        st.sampled_from([""] + [s.value for s in SkillLevel]),
+    ),
+    min_size=6,
+    max_size=6,
+)
+
+
+def expected(workers, enterprises, employments):
+    """COUNT(DISTINCT worker) per group, the way DOMAIN.md says it, written out in Python."""
+    sets: dict = {}
+    for worker_id, enterprise_id, frontline, hired, departed in employments:
+        if hired > DAY or (departed is not None and departed <= DAY):
+            continue
+        member, joined, political, skill = workers[worker_id]
+        flags = {
+            "workers": True,
+            "frontline": frontline,
+            "members": member and (joined is None or joined <= DAY),
+            "frontline_party": frontline and political in PARTY_STATUSES,
+            "skilled": skill in SKILLED_LEVELS,
+            "high_skilled": skill in HIGH_SKILLED_LEVELS,
+            "technicians": skill in TECHNICIAN_LEVELS,
+        }
+        enterprise = enterprises[enterprise_id]
+        for group, attribute in GROUPS.items():
+            key = getattr(enterprise, attribute) if attribute else None
+            counted = sets.setdefault(group, {}).setdefault(key, {c: set() for c in COUNTS})
+            for name, flag in flags.items():
+                if flag:
+                    counted[name].add(worker_id)
+    result = {
+        group: {key: {c: len(s) for c, s in counted.items()} for key, counted in keys.items()}
+        for group, keys in sets.items()
+    }
+    result.setdefault("overall", {None: dict.fromkeys(COUNTS, 0)})
+    for group in GROUPS:
+        result.setdefault(group, {})
+    return result
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(people=people, jobs=jobs)
+def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
+    with transaction.atomic():
+        village, other_village = (
+            Village.objects.create(name="甲村"),
+            Village.objects.create(name="乙村"),
+        )
+        park = IndustrialPark.objects.create(name="园区")
+        enterprises = [
+            EnterpriseFactory(village=village, park=park, is_above_scale=True),
+            EnterpriseFactory(village=village, park=None),
+            EnterpriseFactory(village=other_village, park=park),
+            EnterpriseFactory(village=other_village, park=None, is_above_scale=True),
+        ]
+        workers = [
+            WorkerFactory(
+                is_union_member=member,
+                union_joined_on=joined if member else None,
+                political_status=political,
+                skill_level=skill,
+            )
+            for member, joined, political, skill in people
+        ]
+        kept = []
+        for worker, enterprise, frontline, hired, departed in jobs:
+            if departed is not None and departed < hired:
+                departed = hired
+            if departed is None and any(
+                k[0] == worker and k[1] == enterprise and k[4] is None for k in kept
+            ):
+                continue  # one open employment per worker and enterprise (a constraint)
+            EmploymentFactory(
+                worker=workers[worker],
+                enterprise=enterprises[enterprise],
+                is_frontline=frontline,
+                hire_date=hired,
+                departure_date=departed,
+            )
+            kept.append((worker, enterprise, frontline, hired, departed))
+        assert worker_figures(DAY) == expected(people, enterprises, kept)
+        transaction.set_rollback(True)
+
+
+def test_a_worker_in_two_jobs_counts_once_where_both_are_and_once_in_each_elsewhere():
+    village = Village.objects.create(name="甲村")
+    a = EnterpriseFactory(village=village, is_above_scale=True)
+    b = EnterpriseFactory(village=village, is_above_scale=False)
+    worker = WorkerFactory(is_union_member=True, political_status=PoliticalStatus.PARTY_MEMBER)
+    EmploymentFactory(worker=worker, enterprise=a, is_frontline=False)
+    EmploymentFactory(worker=worker, enterprise=b, is_frontline=True)
+    figures = worker_figures(DAY)
+    assert figures["overall"][None]["workers"] == 1
+    assert figures["overall"][None]["frontline"] == 1
+    assert figures["overall"][None]["frontline_party"] == 1
+    assert figures["village"][village.pk]["workers"] == 1
+    assert figures["enterprise"][a.pk]["workers"] == figures["enterprise"][b.pk]["workers"] == 1
+    assert figures["enterprise"][a.pk]["frontline"] == 0
+    assert figures["above_scale"][True]["workers"] == figures["above_scale"][False]["workers"] == 1
+
+
+@pytest.fixture
+def cached(settings):
+    settings.FIGURES_CACHE_SECONDS = 600
+
+
+def workers_now():
+    return worker_figures(DAY, ("overall",))["overall"][None]["workers"]
+
+
+def test_cached_figures_follow_saves_bulk_writes_and_deletes(cached):
+    enterprise = EnterpriseFactory()
+    job = EmploymentFactory(enterprise=enterprise)
+    assert workers_now() == 1
+    assert workers_now() == 1  # from the cache
+
+    EmploymentFactory(enterprise=enterprise)  # a save
+    assert workers_now() == 2
+
+    now = datetime.datetime.now(datetime.UTC)
+    worker = WorkerFactory()
+    insert_rows(  # COPY, as a roster upload writes
+        Employment,
+        (
+            "worker_id",
+            "enterprise_id",
+            "position",
+            "is_frontline",
+            "contract_type",
+            "hire_date",
+            "created_at",
+            "updated_at",
+        ),
+        [(worker.pk, enterprise.pk, "", True, "", DATES[0], now, now)],
+    )
+    assert workers_now() == 3
+
+    Employment.objects.filter(pk=job.pk).update(departure_date=DATES[0])
+    assert workers_now() == 3  # a bare QuerySet.update is not seen …
+    job.refresh_from_db()
+    job.save()  # … a save of the row is
+    assert workers_now() == 2
+
+    Employment.objects.get(worker=worker).delete()
+    assert workers_now() == 1
+
+
+def test_cached_figures_follow_an_enterprise_moving_village(cached):
+    first, second = Village.objects.create(name="甲村"), Village.objects.create(name="乙村")
+    enterprise = EnterpriseFactory(village=first)
+    EmploymentFactory(enterprise=enterprise)
+    assert set(worker_figures(DAY, ("village",))["village"]) == {first.pk}
+    enterprise.village = second
+    enterprise.save()
+    assert set(worker_figures(DAY, ("village",))["village"]) == {second.pk}
+
+
+def test_cached_figures_follow_a_roster_upload_and_the_demo_data(cached, roles):
+    assert workers_now() == 0
+    SeedDemo().handle(verbosity=0)
+    active = Employment.objects.active_on(DAY).values("worker").distinct().count()
+    assert active and workers_now() == active
+
+    enterprise = Enterprise.objects.filter(employments__isnull=True).first() or EnterpriseFactory()
+    result, _ = roster_import(
+        user=None,
+        enterprise=enterprise,
+        filename="r.csv",
+        content=(
+            "姓名,身份证号,是否一线职工,是否工会会员,入职日期\n张三,%s,是,否,2019-04-01\n"
+            % make_id_number(7, datetime.date(1990, 1, 2))
+        ).encode(),
+        dry_run=False,
+    )
+    assert result.ok, [e.as_dict() for e in result.errors]
+    assert workers_now() == active + 1
+
+
+def test_a_write_has_a_worker_compute_todays_figures_into_the_cache(worker_thread, settings):
+    settings.FIGURES_CACHE_SECONDS = 600
+    settings.FIGURES_WARM = True
+    today = timezone.localdate()
+    EmploymentFactory(hire_date=today)  # committed at once: a Celery task warms the cache
+
+    def cached_today():
+        version = cache.get("figures:version")
+        return cache.get("figures:%s:%s" % (version, today.isoformat()))
+
+    figures = wait_for(cached_today, timeout=30, what="today's figures in the cache")
+    assert figures["overall"][None]["workers"] == 1
