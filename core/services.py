@@ -140,6 +140,16 @@ def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
             preview=preview,
             actor=record.applied_by or record.uploaded_by,
         )
+    if record.kind == ImportRecord.Kind.TRAINING_FUNDS:
+        from training.importers import TrainingFundImporter
+        from training.models import FundDeclaration
+
+        assert record.enterprise is not None
+        return TrainingFundImporter(
+            enterprise=record.enterprise,
+            actor=record.applied_by or record.uploaded_by,
+            source=FundDeclaration.Source.UPLOAD,
+        )
     raise ValueError("no two-step upload for %s" % record.kind)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.rates import rate
 from enterprises.models import Enterprise
 from party.selectors import representative_figures
+from training.selectors import fund_figures
 from unions.figures import worker_figures
 from unions.selectors import union_coverage_counts
 
@@ -118,8 +119,8 @@ def report_figures(
 
     if workers is None:
         workers = worker_figures(as_of, ("overall",))["overall"][None]
-    # Training-fund declarations arrive with the training-fund issue.
-    fund_declarations = fund_extraction_compliant = fund_frontline_compliant = 0
+    # Declarations for the quarter's year, each against that year's rule (DOMAIN.md).
+    funds = fund_figures(as_of.year)
 
     figures = {
         "enterprises_total": enterprises["total"],
@@ -141,9 +142,9 @@ def report_figures(
         "high_skilled_workers": workers["high_skilled"],
         "high_skilled_worker_rate": rate(workers["high_skilled"], workers["workers"]),
         "technicians_total": workers["technicians"],
-        "fund_declarations": fund_declarations,
-        "fund_extraction_compliant": fund_extraction_compliant,
-        "fund_frontline_compliant": fund_frontline_compliant,
+        "fund_declarations": funds["fund_declarations"],
+        "fund_extraction_compliant": funds["fund_extraction_compliant"],
+        "fund_frontline_compliant": funds["fund_frontline_compliant"],
     }
     representatives = representative_figures(as_of)
     figures["worker_representatives"] = representatives["representatives"]

@@ -1,0 +1,230 @@
+"""Reads of training-fund declarations, each evaluated against its year's rule (DOMAIN.md)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role, has_role, is_sub_district_staff
+from enterprises.models import Enterprise
+from training.models import (
+    DEFAULT_EXTRACTION_RATE,
+    DEFAULT_FRONTLINE_RATE,
+    FundDeclaration,
+    FundNotice,
+    FundNoticeReceipt,
+    FundRule,
+)
+from training.rules import Evaluation, evaluate
+
+
+@dataclass(frozen=True)
+class Rates:
+    extraction: Decimal
+    frontline: Decimal
+
+
+def fund_rates_for(years: set[int] | list[int]) -> dict[int, Rates]:
+    """Each year's rates: its rule record, else the defaults (8% and 60%)."""
+    rates = {year: Rates(DEFAULT_EXTRACTION_RATE, DEFAULT_FRONTLINE_RATE) for year in years}
+    for rule in FundRule.objects.filter(year__in=list(years)):
+        rates[rule.year] = Rates(rule.extraction_rate, rule.frontline_rate)
+    return rates
+
+
+def fund_evaluation(declaration: FundDeclaration, rates: Rates) -> Evaluation:
+    return evaluate(
+        payroll=declaration.payroll,
+        extracted=declaration.extracted,
+        spent=declaration.spent,
+        frontline_spent=declaration.frontline_spent,
+        extraction_rate=rates.extraction,
+        frontline_rate=rates.frontline,
+    )
+
+
+@dataclass(frozen=True)
+class EvaluatedDeclaration:
+    declaration: FundDeclaration
+    rates: Rates
+    evaluation: Evaluation
+
+
+def evaluated(declarations: QuerySet[FundDeclaration]) -> list[EvaluatedDeclaration]:
+    """Declarations with their evaluations, the year's rules read once per year."""
+    rows = list(declarations)
+    rates = fund_rates_for({d.year for d in rows})
+    return [EvaluatedDeclaration(d, rates[d.year], fund_evaluation(d, rates[d.year])) for d in rows]
+
+
+def fund_enterprises_for(user: Any) -> QuerySet[Enterprise]:
+    """Enterprises the user may declare for: staff any, HR their own (DOMAIN.md)."""
+    queryset = Enterprise.objects.select_related("village", "park").order_by("name")
+    if is_sub_district_staff(user):
+        return queryset
+    if has_role(user, Role.HR):
+        return queryset.filter(hr_users=user)
+    return queryset.none()
+
+
+def fund_declarations_of(enterprise: Enterprise) -> list[EvaluatedDeclaration]:
+    """An enterprise's declarations, newest year first, with every earlier version."""
+    return evaluated(
+        FundDeclaration.objects.filter(enterprise=enterprise)
+        .select_related("submitted_by")
+        .prefetch_related("versions__submitted_by")
+        .order_by("-year")
+    )
+
+
+def fund_notices_for(user: Any, enterprise: Enterprise) -> QuerySet[FundNotice]:
+    """Notices sent to the enterprise, flagged with whether this user has read each."""
+    return (
+        FundNotice.objects.filter(enterprise=enterprise)
+        .annotate(
+            is_read=Exists(FundNoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user))
+        )
+        .order_by("-sent_at", "-id")
+    )
+
+
+class Status:
+    NOT_DECLARED = "not_declared"
+    EXTRACTION_FAILED = "extraction_failed"
+    FRONTLINE_FAILED = "frontline_failed"
+    BOTH_FAILED = "both_failed"
+    COMPLIANT = "compliant"
+
+    LABELS = {
+        NOT_DECLARED: _("未申报"),
+        EXTRACTION_FAILED: _("提取不足"),
+        FRONTLINE_FAILED: _("一线使用不足"),
+        BOTH_FAILED: _("提取不足且一线使用不足"),
+        COMPLIANT: _("达标"),
+    }
+    FAILING = (EXTRACTION_FAILED, FRONTLINE_FAILED, BOTH_FAILED)
+
+
+@dataclass
+class ComplianceRow:
+    """One enterprise in a year's compliance list."""
+
+    enterprise: Enterprise
+    declaration: FundDeclaration | None
+    evaluation: Evaluation | None
+    notices_sent: int = 0
+
+    @property
+    def status(self) -> str:
+        if self.evaluation is None:
+            return Status.NOT_DECLARED
+        extraction = self.evaluation.extraction_compliant
+        frontline = self.evaluation.frontline_compliant is not False
+        if extraction and frontline:
+            return Status.COMPLIANT
+        if not extraction and not frontline:
+            return Status.BOTH_FAILED
+        return Status.EXTRACTION_FAILED if not extraction else Status.FRONTLINE_FAILED
+
+    @property
+    def status_label(self) -> str:
+        return str(Status.LABELS[self.status])
+
+    @property
+    def shortfall(self) -> Decimal:
+        return self.evaluation.shortfall if self.evaluation else Decimal(0)
+
+
+SORTS = {
+    "shortfall": lambda r: (-r.shortfall, r.enterprise.name),
+    "name": lambda r: (r.enterprise.name,),
+    "status": lambda r: (r.status, -r.shortfall, r.enterprise.name),
+}
+
+
+def fund_compliance(
+    year: int,
+    *,
+    village: int | None = None,
+    park: int | None = None,
+    no_park: bool = False,
+    above_scale: bool | None = None,
+    status: str | None = None,
+    sort: str = "shortfall",
+) -> list[ComplianceRow]:
+    """Every enterprise of the register for `year`: declared or not, failing which rule by how
+    much (staff's list, seed measure 11). Three queries whatever the size."""
+    enterprises = Enterprise.objects.select_related("village", "park").order_by("name")
+    if village is not None:
+        enterprises = enterprises.filter(village_id=village)
+    if no_park:
+        enterprises = enterprises.filter(park__isnull=True)
+    elif park is not None:
+        enterprises = enterprises.filter(park_id=park)
+    if above_scale is not None:
+        enterprises = enterprises.filter(is_above_scale=above_scale)
+    enterprises = enterprises.prefetch_related(
+        Prefetch(
+            "fund_declarations",
+            queryset=FundDeclaration.objects.filter(year=year),
+            to_attr="declared",
+        )
+    )
+    rates = fund_rates_for({year})[year]
+    sent = dict(
+        FundNotice.objects.filter(year=year)
+        .values("enterprise")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("enterprise", "n")
+    )
+    rows = []
+    for enterprise in enterprises:
+        declaration = enterprise.declared[0] if enterprise.declared else None
+        evaluation = fund_evaluation(declaration, rates) if declaration else None
+        rows.append(ComplianceRow(enterprise, declaration, evaluation, sent.get(enterprise.pk, 0)))
+    if status == "failing":
+        rows = [r for r in rows if r.status in Status.FAILING]
+    elif status:
+        rows = [r for r in rows if r.status == status]
+    rows.sort(key=SORTS.get(sort, SORTS["shortfall"]))
+    return rows
+
+
+def fund_figures(year: int) -> dict[str, Any]:
+    """The report's fund figures for a year (DOMAIN.md), plus the total shortfall and the
+    enterprises that have not declared, for the quarterly report.
+
+    A declaration with nothing spent counts neither as frontline compliant nor as a failure.
+    """
+    rates = fund_rates_for({year})[year]
+    declarations = FundDeclaration.objects.filter(year=year).only(
+        "enterprise_id", "year", "payroll", "extracted", "spent", "frontline_spent"
+    )
+    declared: set[int] = set()
+    extraction_compliant = frontline_compliant = frontline_failed = 0
+    total_shortfall = Decimal(0)
+    for declaration in declarations:
+        declared.add(declaration.enterprise_id)
+        evaluation = fund_evaluation(declaration, rates)
+        extraction_compliant += evaluation.extraction_compliant
+        total_shortfall += evaluation.shortfall
+        frontline_compliant += evaluation.frontline_compliant is True
+        frontline_failed += evaluation.frontline_compliant is False
+    not_declared = list(
+        Enterprise.objects.exclude(
+            Exists(FundDeclaration.objects.filter(year=year, enterprise=OuterRef("pk")))
+        )
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    return {
+        "fund_declarations": len(declared),
+        "fund_extraction_compliant": extraction_compliant,
+        "fund_frontline_compliant": frontline_compliant,
+        "fund_frontline_failed": frontline_failed,
+        "fund_total_shortfall": total_shortfall,
+        "enterprises_not_declared": not_declared,
+    }
