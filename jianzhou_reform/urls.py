@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workers/", include("workers.urls")),
     path("reports/", include("reports.urls")),
     path("unions/", include("unions.urls")),
+    path("training/", include("training.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

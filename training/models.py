@@ -16,7 +16,6 @@ DEFAULT_FRONTLINE_RATE = Decimal("0.60")
 FIRST_YEAR = 2000
 
 
-
 def _amount(label: Any) -> models.DecimalField:
     """Yuan to the fen, never negative (DOMAIN.md)."""
     return models.DecimalField(

@@ -1,0 +1,364 @@
+"""HR's training-fund pages (their enterprises) and staff's yearly compliance list."""
+
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from core.imports.annotate import annotated_workbook
+from core.models import ImportRecord
+from core.roles import Role, has_role, is_sub_district_staff
+from core.services import import_progress
+from enterprises.models import Enterprise, IndustrialPark, Village
+from training.forms import FundDeclarationForm, FundNoticeForm, FundUploadForm
+from training.importers import TRAINING_FUND_DATASET
+from training.models import FundNotice
+from training.selectors import (
+    SORTS,
+    Status,
+    fund_compliance,
+    fund_declarations_of,
+    fund_enterprises_for,
+    fund_notices_for,
+    fund_rates_for,
+    fund_upload_detail,
+    fund_uploads_of,
+)
+from training.services import (
+    fund_declaration_submit,
+    fund_notice_read,
+    fund_notices_send,
+    fund_upload_apply,
+    fund_upload_preview,
+)
+from workers.views import _xlsx_response
+
+
+def _require_declarer(request: HttpRequest) -> None:
+    if not (is_sub_district_staff(request.user) or has_role(request.user, Role.HR)):
+        raise PermissionDenied
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_sub_district_staff(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def funds_home(request: HttpRequest) -> HttpResponse:
+    """HR land on their enterprise's page; staff on the year's compliance list."""
+    _require_declarer(request)
+    if is_sub_district_staff(request.user):
+        return redirect("training:compliance")
+    enterprises = fund_enterprises_for(request.user)
+    if len(enterprises[:2]) == 1:
+        return redirect("training:enterprise", enterprise_id=enterprises[0].pk)
+    return render(request, "training/funds_home.html", {"enterprises": enterprises})
+
+
+def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
+    enterprise = fund_enterprises_for(request.user).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+@login_required
+def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """An enterprise's declarations by year with their evaluation, notices, form and upload."""
+    _require_declarer(request)
+    enterprise = _enterprise_or_404(request, enterprise_id)
+    form = FundDeclarationForm(request.POST if "declare" in request.POST else None)
+    upload_form = FundUploadForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+    )
+    if request.method == "POST" and "declare" in request.POST and form.is_valid():
+        try:
+            _declaration, changed = fund_declaration_submit(
+                user=request.user, enterprise=enterprise, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    gettext("%(year)s年度申报已保存。") % {"year": form.cleaned_data["year"]},
+                )
+            else:
+                messages.info(request, gettext("与上次申报相同，没有改动。"))
+            return redirect("training:enterprise", enterprise_id=enterprise.pk)
+    if request.method == "POST" and "upload" in request.POST and upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        record = fund_upload_preview(
+            user=request.user, enterprise=enterprise, filename=upload.name, content=upload.read()
+        )
+        return redirect("training:upload", pk=record.pk)
+    return render(
+        request,
+        "training/funds_enterprise.html",
+        {
+            "enterprise": enterprise,
+            "declarations": fund_declarations_of(enterprise),
+            "notices": fund_notices_for(request.user, enterprise)[:20],
+            "form": form,
+            "upload_form": upload_form,
+            "uploads": fund_uploads_of(request.user, enterprise)[:10],
+        },
+    )
+
+
+@login_required
+def funds_template(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    _require_declarer(request)
+    enterprise = _enterprise_or_404(request, enterprise_id)
+    from training.workbook import fund_workbook
+
+    return _xlsx_response(
+        fund_workbook(enterprises=[enterprise]),
+        gettext("%(name)s教育培训经费申报表.xlsx") % {"name": enterprise.name},
+    )
+
+
+def _upload_or_404(request: HttpRequest, pk: int) -> ImportRecord:
+    record = fund_upload_detail(request.user, pk)
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+def fund_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of an uploaded declaration sheet: what would change, or every error."""
+    _require_declarer(request)
+    record = _upload_or_404(request, pk)
+    return render(
+        request,
+        "training/fund_upload.html",
+        {
+            "record": record,
+            "enterprise": record.enterprise,
+            "progress": import_progress(record),
+            "file_errors": [e for e in record.errors if e["row"] is None],
+            "row_errors": [e for e in record.errors if e["row"] is not None],
+        },
+    )
+
+
+@login_required
+@require_POST
+def fund_upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_declarer(request)
+    record = _upload_or_404(request, pk)
+    try:
+        fund_upload_apply(user=request.user, record=record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("training:upload", pk=record.pk)
+
+
+@login_required
+def fund_upload_annotated(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded sheet back with a 错误说明 column, to fix in Excel."""
+    _require_declarer(request)
+    record = _upload_or_404(request, pk)
+    if record.status != ImportRecord.Status.INVALID:
+        raise Http404
+    with record.file.open("rb") as handle:
+        content = annotated_workbook(
+            handle.read(),
+            filename=record.original_name,
+            dataset=TRAINING_FUND_DATASET,
+            errors=record.errors,
+        )
+    stem = record.original_name.rsplit(".", 1)[0]
+    return _xlsx_response(content, gettext("%(name)s（错误说明）.xlsx") % {"name": stem})
+
+
+@login_required
+def fund_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice to an enterprise; the first opening by one of its HR users is the receipt."""
+    _require_declarer(request)
+    notice = (
+        FundNotice.objects.select_related("enterprise", "sent_by")
+        .filter(pk=pk, enterprise__in=fund_enterprises_for(request.user))
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    fund_notice_read(user=request.user, notice=notice)
+    return render(
+        request,
+        "training/fund_notice.html",
+        {"notice": notice, "receipts": notice.receipts.select_related("user")},
+    )
+
+
+# --- Staff: a year's compliance across the register ------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    this_year = timezone.localdate().year
+    value = request.GET.get("year", "")
+    if value.isdigit() and 2000 <= int(value) <= this_year:
+        return int(value)
+    return this_year - 1
+
+
+def _filters(request: HttpRequest) -> dict:
+    filters: dict = {}
+    get = request.GET
+    if get.get("village", "").isdigit():
+        filters["village"] = int(get["village"])
+    if get.get("park") == "none":
+        filters["no_park"] = True
+    elif get.get("park", "").isdigit():
+        filters["park"] = int(get["park"])
+    if get.get("above_scale") in ("0", "1"):
+        filters["above_scale"] = get["above_scale"] == "1"
+    status = get.get("status", "")
+    if status == "failing" or status in Status.LABELS:
+        filters["status"] = status
+    if get.get("sort") in SORTS:
+        filters["sort"] = get["sort"]
+    return filters
+
+
+@login_required
+def funds_compliance(request: HttpRequest) -> HttpResponse:
+    """Which enterprises have not declared, which fail which rule and by how much; export and
+    notices to the failing ones."""
+    _require_staff(request)
+    year = _year(request)
+    filters = _filters(request)
+    notice_form = FundNoticeForm(
+        request.POST or None,
+        initial={
+            "message": gettext(
+                "贵企业%(year)s年度教育培训经费提取或使用未达到规定比例（提取不低于职工工资总额的"
+                "8%%，其中一线职工使用不低于60%%），请核实并整改。"
+            )
+            % {"year": year}
+        },
+    )
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("enterprise") if v.isdigit()]
+        if notice_form.is_valid():
+            try:
+                notices = fund_notices_send(
+                    user=request.user,
+                    enterprise_ids=ids,
+                    year=year,
+                    message=notice_form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request, gettext("已向%(count)s家企业发送通知。") % {"count": len(notices)}
+                )
+                return redirect(request.get_full_path())
+    rows = fund_compliance(year, **filters)
+    if request.GET.get("format") == "xlsx":
+        return _compliance_export(year, rows)
+    counts = {status: 0 for status in Status.LABELS}
+    for row in rows:
+        counts[row.status] += 1
+    read = dict(
+        FundNotice.objects.filter(year=year, receipts__isnull=False)
+        .values("enterprise")
+        .order_by()
+        .annotate(n=Count("receipts__notice", distinct=True))
+        .values_list("enterprise", "n")
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "training/funds_compliance.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, 2019, -1),
+            "rates": fund_rates_for({year})[year],
+            "page": page,
+            "counts": counts,
+            "labels": Status.LABELS,
+            "total_shortfall": sum((r.shortfall for r in rows), Decimal(0)),
+            "read": read,
+            "villages": Village.objects.order_by("name"),
+            "parks": IndustrialPark.objects.order_by("name"),
+            "filters": request.GET,
+            "query": query.urlencode(),
+            "notice_form": notice_form,
+        },
+    )
+
+
+def _compliance_export(year: int, rows: list) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("%(year)s年度经费达标情况") % {"year": year})
+    sheet.append(
+        [
+            gettext("企业名称"),
+            gettext("统一社会信用代码"),
+            gettext("所属村（社区）"),
+            gettext("所属工业园区"),
+            gettext("是否规上企业"),
+            gettext("状态"),
+            gettext("职工工资总额"),
+            gettext("教育培训经费提取额"),
+            gettext("提取比例"),
+            gettext("提取缺口（元）"),
+            gettext("教育培训经费使用额"),
+            gettext("其中一线职工使用额"),
+            gettext("一线使用比例"),
+            gettext("经费使用率"),
+            gettext("已发通知数"),
+        ]
+    )
+    for row in rows:
+        d, e = row.declaration, row.evaluation
+        enterprise = row.enterprise
+        sheet.append(
+            [
+                enterprise.name,
+                enterprise.uscc,
+                enterprise.village.name,
+                enterprise.park.name if enterprise.park else "",
+                gettext("是") if enterprise.is_above_scale else gettext("否"),
+                row.status_label,
+                d.payroll if d else None,
+                d.extracted if d else None,
+                e.extraction_rate if e else None,
+                row.shortfall if e else None,
+                d.spent if d else None,
+                d.frontline_spent if d else None,
+                e.frontline_share if e else None,
+                e.usage_rate if e else None,
+                row.notices_sent,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _xlsx_response(
+        buffer.getvalue(), gettext("%(year)s年度教育培训经费达标情况.xlsx") % {"year": year}
+    )
