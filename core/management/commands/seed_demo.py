@@ -78,6 +78,7 @@ class Command(BaseCommand):
         if not Worker.objects.filter(employments__enterprise__in=enterprises).exists():
             created_workers = self._seed_workers(rng, enterprises)
         self._seed_unions(villages, enterprises)
+        self._seed_fund_declarations(rng, enterprises)
         users = self._seed_users(enterprises)
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
@@ -115,6 +116,48 @@ class Command(BaseCommand):
                 end_date=None,
                 defaults={"start_date": founded},
             )
+
+    def _seed_fund_declarations(self, rng: random.Random, enterprises: list[Enterprise]) -> None:
+        """Last year's training-fund declarations for all but one enterprise: most pass, some
+        extract too little or spend too little on frontline workers (seed measure 11)."""
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from training.models import FundDeclaration, FundDeclarationVersion
+
+        year = timezone.localdate().year - 1
+        for index, enterprise in enumerate(enterprises[:-1]):
+            payroll = Decimal(rng.randrange(2_000_000, 60_000_000)) + Decimal("0.55")
+            share = (Decimal("0.06"), Decimal("0.08"), Decimal("0.09"))[index % 3]
+            extracted = (payroll * share).quantize(Decimal("0.01"))
+            spent = (extracted * Decimal("0.8")).quantize(Decimal("0.01"))
+            frontline = (spent * (Decimal("0.5") if index % 4 == 1 else Decimal("0.7"))).quantize(
+                Decimal("0.01")
+            )
+            declaration, created = FundDeclaration.objects.get_or_create(
+                enterprise=enterprise,
+                year=year,
+                defaults={
+                    "payroll": payroll,
+                    "extracted": extracted,
+                    "spent": spent,
+                    "frontline_spent": frontline,
+                    "source": FundDeclaration.Source.ADMIN,
+                    "submitted_at": timezone.now(),
+                },
+            )
+            if created:
+                FundDeclarationVersion.objects.create(
+                    declaration=declaration,
+                    version=1,
+                    payroll=payroll,
+                    extracted=extracted,
+                    spent=spent,
+                    frontline_spent=frontline,
+                    source=declaration.source,
+                    submitted_at=declaration.submitted_at,
+                )
 
     def _seed_workers(self, rng: random.Random, enterprises: list[Enterprise]) -> int:
         statuses = [
