@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.models import ImportRecord
 from tests.factories import EnterpriseFactory
-from training.models import FundDeclaration, FundNotice, FundNoticeReceipt
+from training.models import FundDeclaration, FundNotice, FundNoticeReceipt, FundRule
 from training.workbook import fund_workbook
 
 pytestmark = pytest.mark.django_db
@@ -212,5 +212,7 @@ def test_staff_change_a_years_rule_in_the_admin_and_the_list_follows(client, sta
     assert response.status_code == 302
     page = client.get(reverse("training:compliance"), {"year": YEAR, "status": "compliant"})
     assert "甲公司" in page.content.decode()
-    change = client.get(reverse("admin:training_fundrule_change", args=[1])).content.decode()
+    change = client.get(
+        reverse("admin:training_fundrule_change", args=[FundRule.objects.get().pk])
+    ).content.decode()
     assert "7.00%" in change
