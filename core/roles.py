@@ -19,6 +19,7 @@ STAFF_APPS = (
     "honors",
     "compliance",
     "reports",
+    "worklist",
     "django_celery_beat",
 )
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "party",
     "training",
     "honors",
+    "worklist",
     "compliance",
     "reports",
 ]

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("reports.urls")),
     path("unions/", include("unions.urls")),
     path("training/", include("training.urls")),
+    path("worklist/", include("worklist.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

@@ -163,3 +163,84 @@ def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str
         "as_of": as_of.isoformat(),
         "kpis": report_figures(as_of=as_of),
     }
+
+
+# --- Periods and frozen snapshots of the periodic reports (issue 6) --------------------------
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def period_bounds(kind: str, period: str) -> tuple[str, datetime.date, datetime.date]:
+    """(canonical period, first day, last day); raises ValueError with a Chinese message."""
+    if kind == "quarterly":
+        year, number = parse_quarter(period)
+        start = datetime.date(year, 3 * number - 2, 1)
+        return "%dQ%d" % (year, number), start, quarter_end(year, number)
+    match = _MONTH.match(period.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(gettext("月份格式应为 2026-11 这样的“年份-月份”。"))
+    year, month = int(match.group(1)), int(match.group(2))
+    start = datetime.date(year, month, 1)
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return "%d-%02d" % (year, month), start, following - datetime.timedelta(days=1)
+
+
+def period_as_of(kind: str, period: str, today: datetime.date | None = None) -> datetime.date:
+    """The period's last day, or today if that is earlier (DOMAIN.md)."""
+    _canonical, _start, end = period_bounds(kind, period)
+    return min(end, today or timezone.localdate())
+
+
+def previous_period(kind: str, period: str) -> str:
+    _canonical, start, _end = period_bounds(kind, period)
+    day = start - datetime.timedelta(days=1)
+    if kind == "quarterly":
+        return "%dQ%d" % (day.year, (day.month - 1) // 3 + 1)
+    return "%d-%02d" % (day.year, day.month)
+
+
+def last_complete_period(kind: str, today: datetime.date | None = None) -> str:
+    """The period that ended most recently (what the scheduled run reports on)."""
+    today = today or timezone.localdate()
+    if kind == "quarterly":
+        current = "%dQ%d" % (today.year, (today.month - 1) // 3 + 1)
+    else:
+        current = "%d-%02d" % (today.year, today.month)
+    return previous_period(kind, current)
+
+
+def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": row.label,
+            "filters": row.filters,
+            "enterprises": row.enterprises,
+            "covered": row.covered,
+            "union_establishment_rate": row.establishment_rate,
+            "workers": row.workers,
+            "members": row.members,
+            "union_membership_rate": row.membership_rate,
+            "frontline": row.frontline,
+            "frontline_party": row.frontline_party,
+            "frontline_party_member_rate": row.frontline_party_rate,
+        }
+        for row in rows
+    ]
+
+
+def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
+    """Every report figure as of `as_of` with the village, park and size breakdowns, as plain
+    JSON (what a report run freezes). Aggregates only: no worker is named."""
+    from unions.selectors import coverage_dashboard
+
+    dashboard = coverage_dashboard(as_of, worker_figures(as_of))
+    funds = fund_figures(as_of.year)
+    return {
+        "as_of": as_of.isoformat(),
+        "kpis": dashboard.figures,
+        "fund_total_shortfall": format(funds["fund_total_shortfall"], "f"),
+        "fund_not_declared": len(funds["enterprises_not_declared"]),
+        "villages": _group_rows(dashboard.rows["village"]),
+        "parks": _group_rows(dashboard.rows["park"]),
+        "above_scale": _group_rows(dashboard.rows["above_scale"]),
+    }

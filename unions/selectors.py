@@ -99,9 +99,12 @@ def _worker_counts(counts: dict[str, int]) -> dict[str, int]:
 class CoverageDashboard:
     rows: dict[str, list[CoverageRow]]  # "overall", "village", "park", "above_scale"
     enterprise_counts: dict[Any, dict[str, int]]  # enterprise pk → worker counts
+    figures: dict[str, Any]  # the report figures of DOMAIN.md for the same day
 
 
-def coverage_dashboard(day: datetime.date) -> CoverageDashboard:
+def coverage_dashboard(
+    day: datetime.date, workers_by_group: dict[str, dict[Any, dict[str, int]]] | None = None
+) -> CoverageDashboard:
     """Union establishment and membership overall, by village/community, by industrial park and
     above-scale vs. others, as of `day`. The overall line is computed exactly as the report's
     figures (DOMAIN.md), so the dashboard and `build_report` agree for the same date."""
@@ -112,7 +115,8 @@ def coverage_dashboard(day: datetime.date) -> CoverageDashboard:
     }
     from reports.selectors import report_figures  # reports builds on this module
 
-    workers_by_group = worker_figures(day)
+    if workers_by_group is None:
+        workers_by_group = worker_figures(day)
     figures = report_figures(as_of=day, workers=workers_by_group["overall"][None])
     result: dict[str, list[CoverageRow]] = {
         "overall": [
@@ -148,7 +152,9 @@ def coverage_dashboard(day: datetime.date) -> CoverageDashboard:
         if group == "above_scale":
             rows.sort(key=lambda r: r.filters[group] != "1")
         result[group] = rows
-    return CoverageDashboard(rows=result, enterprise_counts=workers_by_group["enterprise"])
+    return CoverageDashboard(
+        rows=result, enterprise_counts=workers_by_group["enterprise"], figures=figures
+    )
 
 
 def coverage_enterprises(

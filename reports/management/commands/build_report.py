@@ -1,11 +1,12 @@
 import json
-import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from reports.selectors import FIGURE_LABELS, quarter_report
+from reports.services import report_file_for
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quarter", required=True, help="例如 2026Q4")
-        parser.add_argument("--output", help="写出季度报表 .xlsx（由报表功能提供）")
+        parser.add_argument("--output", help="同时写出该季度的进展报告 .xlsx")
         parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 对象")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -22,9 +23,16 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         if options["output"]:
-            # The quarterly workbook belongs to the reports issue; refuse rather than pretend.
-            self.stderr.write(gettext("暂不支持 --output：季度报表 .xlsx 尚未实现。"))
-            sys.exit(2)
+            _snapshot, content = report_file_for(kind="quarterly", period=report["quarter"])
+            try:
+                Path(options["output"]).write_bytes(content)
+            except OSError as exc:
+                raise CommandError(
+                    gettext("无法写入 %(path)s：%(error)s")
+                    % {"path": options["output"], "error": exc.strerror},
+                    returncode=2,
+                ) from exc
+            self.stderr.write(gettext("已写出 %(path)s") % {"path": options["output"]})
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return

@@ -1,0 +1,292 @@
+"""Writes of the periodic reports: request (idempotent per period), build (a Celery task's
+body), the sweeper that re-sends requests the broker did not take, and logged downloads."""
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.services import audit_record
+from enterprises.models import Enterprise
+from reports.models import ReportDownload, ReportRun
+from reports.selectors import (
+    period_as_of,
+    period_bounds,
+    previous_period,
+    report_figures,
+    report_snapshot,
+)
+from reports.workbook import ReportContent, report_workbook
+from unions.figures import worker_figures
+from unions.models import UnionCoverage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+TITLES = {
+    ReportRun.Kind.QUARTERLY: "剡湖街道产业工人队伍建设改革季度进展报告",
+    ReportRun.Kind.MONTHLY: "剡湖街道产业工人队伍建设改革月度进展报告",
+}
+
+
+def report_request(*, kind: str, period: str, user: Any = None) -> ReportRun:
+    """Ask for a period's report; the build runs in Celery after this transaction commits.
+
+    While one request for the same period and kind is queued or running, asking again returns
+    it (a unique constraint decides, so two beat processes or a double click make one run).
+    """
+    period, _start, _end = period_bounds(kind, period)
+    as_of = period_as_of(kind, period)
+    actor = user if getattr(user, "pk", None) else None
+    try:
+        with transaction.atomic():
+            latest = ReportRun.objects.filter(kind=kind, period=period).aggregate(n=Max("version"))[
+                "n"
+            ]
+            run = ReportRun.objects.create(
+                kind=kind,
+                period=period,
+                as_of=as_of,
+                version=(latest or 0) + 1,
+                requested_by=actor,
+            )
+            audit_record(actor=actor, action="report.requested", target=run, period=period)
+    except IntegrityError:
+        active = ReportRun.objects.filter(
+            kind=kind, period=period, status__in=ReportRun.ACTIVE
+        ).first()
+        if active is None:  # the other request finished meanwhile: ask again
+            return report_request(kind=kind, period=period, user=user)
+        return active
+    transaction.on_commit(lambda: report_send(run.pk))
+    return run
+
+
+def report_send(run_id: int) -> bool:
+    """Hand a requested run to Celery. With the broker down the run stays requested in the
+    database and the sweeper sends it when the broker is back; the caller never waits."""
+    from reports.tasks import report_build_task
+
+    try:
+        report_build_task.delay(run_id)
+    except Exception:
+        logger.warning("report %s not sent to the broker; the sweeper will", run_id, exc_info=True)
+        return False
+    return True
+
+
+def reports_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> int:
+    """Send again what the broker never took, and give back runs whose worker vanished."""
+    now = timezone.now()
+    stale_running = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 300)
+    ReportRun.objects.filter(status=ReportRun.Status.RUNNING, started_at__lt=stale_running).update(
+        status=ReportRun.Status.REQUESTED
+    )
+    waiting = list(
+        ReportRun.objects.filter(
+            status=ReportRun.Status.REQUESTED, requested_at__lt=now - older_than
+        ).values_list("pk", flat=True)
+    )
+    return sum(report_send(pk) for pk in waiting)
+
+
+def _claim(run_id: int) -> ReportRun | None:
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != ReportRun.Status.REQUESTED:
+            return None  # gone, or another delivery has it, or done: nothing to do
+        run.attempts += 1
+        if run.attempts > MAX_ATTEMPTS:
+            run.status = ReportRun.Status.FAILED
+            run.error = gettext("多次生成都未能完成，请检查后重新生成。")
+            run.finished_at = timezone.now()
+            run.save()
+            return None
+        run.status = ReportRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.stage = gettext("计算指标")
+        run.save()
+    return run
+
+
+def _stage(run: ReportRun, text: str) -> None:
+    if run.pk is not None:
+        ReportRun.objects.filter(pk=run.pk).update(stage=text)
+
+
+def report_build(*, run_id: int) -> None:
+    """Freeze the figures as of the period's end and write the workbook; a second delivery of
+    the same run does nothing. Database errors give the run back for the retry."""
+    run = _claim(run_id)
+    if run is None:
+        return
+    try:
+        content = _content(run)
+        _stage(run, gettext("生成表格"))
+        data = report_workbook(content)
+        with transaction.atomic():
+            ReportRun.objects.select_for_update().filter(
+                kind=run.kind, period=run.period, is_current=True
+            ).update(is_current=False)
+            run.figures = content.snapshot
+            run.file.save(
+                "%s-%s-v%d.xlsx" % (run.kind, run.period, run.version),
+                ContentFile(data),
+                save=False,
+            )
+            run.status = ReportRun.Status.DONE
+            run.is_current = True
+            run.stage = ""
+            run.error = ""
+            run.finished_at = timezone.now()
+            run.save()
+            audit_record(actor=None, action="report.done", target=run, period=run.period)
+    except (OperationalError, InterfaceError):
+        ReportRun.objects.filter(pk=run_id).update(status=ReportRun.Status.REQUESTED)
+        raise
+    except Exception as exc:
+        logger.exception("report %s failed", run_id)
+        ReportRun.objects.filter(pk=run_id).update(
+            status=ReportRun.Status.FAILED,
+            error=gettext("生成失败：%(error)s") % {"error": exc},
+            finished_at=timezone.now(),
+        )
+
+
+def _content(run: ReportRun) -> ReportContent:
+    from training.selectors import fund_compliance
+    from worklist.selectors import worklist_for_report
+
+    snapshot = report_snapshot(run.as_of)
+    before = previous_period(run.kind, run.period)
+    previous_run = ReportRun.objects.filter(
+        kind=run.kind, period=before, is_current=True, status=ReportRun.Status.DONE
+    ).first()
+    if previous_run is not None:
+        previous = previous_run.figures
+    else:  # never reported: the same figures as of the previous period's end, live
+        previous = {"kpis": report_figures(as_of=period_as_of(run.kind, before))}
+    trend = [
+        (r.period, r.figures)
+        for r in ReportRun.objects.filter(
+            kind=run.kind, is_current=True, status=ReportRun.Status.DONE, period__lt=run.period
+        ).order_by("period")
+    ] + [(run.period, snapshot)]
+
+    _stage(run, gettext("整理企业明细"))
+    counts = worker_figures(run.as_of, ("enterprise",))["enterprise"]
+    fund_year = run.as_of.year
+    funds = {row.enterprise.pk: row for row in fund_compliance(fund_year, sort="name")}
+    covered = Exists(UnionCoverage.objects.active_on(run.as_of).filter(enterprise=OuterRef("pk")))
+    enterprises, uncovered = [], []
+    zero = {"workers": 0, "members": 0, "frontline": 0, "frontline_party": 0, "skilled": 0}
+    for e in (
+        Enterprise.objects.select_related("village", "park")
+        .annotate(is_covered=covered)
+        .order_by("-is_above_scale", "name")
+    ):
+        c = counts.get(e.pk, zero)
+        fund = funds.get(e.pk)
+        yes, no = gettext("是"), gettext("否")
+        park = e.park.name if e.park else ""
+        enterprises.append(
+            [
+                e.name,
+                e.uscc,
+                e.village.name,
+                park,
+                yes if e.is_above_scale else no,
+                yes if e.is_covered else no,
+                c["workers"],
+                c["members"],
+                c["members"] / c["workers"] if c["workers"] else None,
+                c["frontline"],
+                c["frontline_party"],
+                c["skilled"],
+                fund.status_label if fund else "",
+            ]
+        )
+        if not e.is_covered:
+            uncovered.append(
+                [
+                    e.name,
+                    e.uscc,
+                    e.village.name,
+                    park,
+                    yes if e.is_above_scale else no,
+                    c["workers"],
+                ]
+            )
+    fund_rows = [
+        [
+            row.enterprise.name,
+            row.enterprise.uscc,
+            row.enterprise.village.name,
+            row.status_label,
+            row.declaration.payroll if row.declaration else None,
+            row.declaration.extracted if row.declaration else None,
+            row.evaluation.extraction_rate if row.evaluation else None,
+            row.shortfall if row.evaluation else None,
+            row.declaration.spent if row.declaration else None,
+            row.declaration.frontline_spent if row.declaration else None,
+            row.evaluation.frontline_share if row.evaluation else None,
+        ]
+        for row in sorted(funds.values(), key=lambda r: (-r.shortfall, r.enterprise.name))
+        if row.status != "compliant"
+    ]
+    tasks = [
+        [
+            row.task.title,
+            row.task.code,
+            row.owners,
+            row.task.deadline,
+            row.percent,
+            row.last_reported_on,
+            gettext("是") if row.overdue else "",
+            gettext("是") if row.silent else "",
+        ]
+        for row in worklist_for_report(run.as_of)
+    ]
+    return ReportContent(
+        title=TITLES[ReportRun.Kind(run.kind)],
+        period=run.period,
+        as_of=run.as_of,
+        generated_at=timezone.localtime(),
+        generated_by=(
+            run.requested_by.get_full_name() or run.requested_by.username
+            if run.requested_by
+            else gettext("定时任务")
+        ),
+        version=run.version,
+        snapshot=snapshot,
+        previous_period=before,
+        previous=previous,
+        trend=trend,
+        enterprises=enterprises,
+        uncovered=uncovered,
+        funds=fund_rows,
+        fund_year=fund_year,
+        tasks=tasks,
+    )
+
+
+def report_download_log(*, user: Any, run: ReportRun) -> ReportDownload:
+    return ReportDownload.objects.create(run=run, user=user if getattr(user, "pk", None) else None)
+
+
+def report_file_for(*, kind: str, period: str) -> tuple[dict[str, Any], bytes]:
+    """The figures and workbook of a period on demand (build_report --output), written the same
+    way as a scheduled run but not recorded as one."""
+    period, _start, _end = period_bounds(kind, period)
+    latest = ReportRun.objects.filter(kind=kind, period=period).aggregate(n=Max("version"))["n"]
+    run = ReportRun(
+        kind=kind, period=period, as_of=period_as_of(kind, period), version=(latest or 0) + 1
+    )
+    content = _content(run)
+    return content.snapshot, report_workbook(content)

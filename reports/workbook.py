@@ -1,0 +1,284 @@
+"""The periodic report as a Chinese .xlsx for 市产改办 (openpyxl, native Excel charts).
+
+Sheets: 封面, 汇总 (each figure, the previous period and the change), 趋势 (main rates over every
+period reported, with a line chart), 按村（社区）and 按工业园区 (with bar charts), 按企业,
+未建会企业, 经费达标, 工作清单. Aggregates only: no worker is named anywhere.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.selectors import FIGURE_LABELS, RATE_KEYS
+
+HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
+PERCENT = "0.00%"
+AMOUNT = "#,##0.00"
+TREND_KEYS = (
+    "union_establishment_rate",
+    "union_membership_rate",
+    "frontline_party_member_rate",
+    "skilled_worker_rate",
+    "high_skilled_worker_rate",
+)
+
+
+@dataclass
+class ReportContent:
+    title: str
+    period: str
+    as_of: datetime.date
+    generated_at: datetime.datetime
+    generated_by: str
+    version: int
+    snapshot: dict[str, Any]
+    previous_period: str
+    previous: dict[str, Any] | None  # the previous period's figures, if known
+    trend: list[tuple[str, dict[str, Any]]]  # (period, figures), oldest first
+    enterprises: list[list[Any]] = field(default_factory=list)
+    uncovered: list[list[Any]] = field(default_factory=list)
+    funds: list[list[Any]] = field(default_factory=list)
+    fund_year: int = 0
+    tasks: list[list[Any]] = field(default_factory=list)
+
+
+def _header(sheet: Worksheet, names: list[str], widths: list[int] | None = None) -> None:
+    sheet.append(names)
+    for index, _name in enumerate(names, start=1):
+        cell = sheet.cell(row=sheet.max_row, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        width = widths[index - 1] if widths and index <= len(widths) else 14
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A%d" % (sheet.max_row + 1)
+
+
+def _formats(sheet: Worksheet, first_row: int, formats: dict[int, str]) -> None:
+    for row in sheet.iter_rows(min_row=first_row):
+        for column, number_format in formats.items():
+            row[column - 1].number_format = number_format
+
+
+def _cover(book: Workbook, content: ReportContent) -> None:
+    sheet = book.active
+    sheet.title = gettext("封面")
+    sheet["A1"] = content.title
+    sheet["A1"].font = Font(bold=True, size=16)
+    rows = [
+        (gettext("报送单位"), gettext("中共嵊州市剡湖街道工作委员会")),
+        (gettext("报送"), gettext("市产改办")),
+        (gettext("期间"), content.period),
+        (gettext("数据截至"), content.as_of),
+        (gettext("生成时间"), content.generated_at.replace(tzinfo=None)),
+        (gettext("生成人"), content.generated_by),
+        (gettext("版本"), content.version),
+    ]
+    for offset, (label, value) in enumerate(rows, start=3):
+        sheet.cell(row=offset, column=1, value=label).font = Font(bold=True)
+        cell = sheet.cell(row=offset, column=2, value=value)
+        if isinstance(value, datetime.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 40
+
+
+def _summary(book: Workbook, content: ReportContent) -> None:
+    sheet = book.create_sheet(gettext("汇总"))
+    _header(
+        sheet,
+        [
+            gettext("指标"),
+            gettext("代码"),
+            gettext("本期（%(period)s）") % {"period": content.period},
+            gettext("上期（%(period)s）") % {"period": content.previous_period},
+            gettext("变化"),
+        ],
+        [46, 36, 16, 16, 14],
+    )
+    kpis = content.snapshot["kpis"]
+    previous = (content.previous or {}).get("kpis", {})
+    for key, value in kpis.items():
+        before = previous.get(key)
+        change = None
+        if value is not None and before is not None:
+            change = round(value - before, 4) if key in RATE_KEYS else value - before
+        sheet.append([str(FIGURE_LABELS.get(key, key)), key, value, before, change])
+        if key in RATE_KEYS:
+            for column in (3, 4, 5):
+                sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+    sheet.append([])
+    sheet.append(
+        [
+            gettext("教育培训经费提取缺口合计（元）"),
+            "fund_total_shortfall",
+            float(content.snapshot.get("fund_total_shortfall", 0)),
+        ]
+    )
+    sheet.cell(row=sheet.max_row, column=3).number_format = AMOUNT
+    sheet.append(
+        [
+            gettext("未申报教育培训经费企业数"),
+            "fund_not_declared",
+            content.snapshot.get("fund_not_declared", 0),
+        ]
+    )
+
+
+def _trend(book: Workbook, content: ReportContent) -> None:
+    sheet = book.create_sheet(gettext("趋势"))
+    _header(sheet, [gettext("期间")] + [str(FIGURE_LABELS[k]) for k in TREND_KEYS], [12] + [16] * 5)
+    for period, figures in content.trend:
+        kpis = figures.get("kpis", {})
+        sheet.append([period] + [kpis.get(k) for k in TREND_KEYS])
+    _formats(sheet, 2, {i: PERCENT for i in range(2, 2 + len(TREND_KEYS))})
+    if sheet.max_row >= 2:
+        chart = LineChart()
+        chart.title = gettext("主要指标走势")
+        chart.y_axis.title = gettext("比例")
+        chart.y_axis.number_format = "0%"
+        chart.height, chart.width = 9, 22
+        data = Reference(
+            sheet, min_col=2, max_col=1 + len(TREND_KEYS), min_row=1, max_row=sheet.max_row
+        )
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=sheet.max_row))
+        sheet.add_chart(chart, "H2")
+
+
+GROUP_COLUMNS = (
+    ("label", "名称"),
+    ("enterprises", "企业数"),
+    ("covered", "已建会企业数"),
+    ("union_establishment_rate", "工会组建率"),
+    ("workers", "在职职工数"),
+    ("members", "工会会员数"),
+    ("union_membership_rate", "入会率"),
+    ("frontline", "一线职工数"),
+    ("frontline_party", "一线职工党员数"),
+    ("frontline_party_member_rate", "一线职工党员比例"),
+)
+
+
+def _groups(book: Workbook, title: str, rows: list[dict[str, Any]]) -> None:
+    sheet = book.create_sheet(title)
+    _header(sheet, [gettext(label) for _key, label in GROUP_COLUMNS], [24] + [13] * 9)
+    for row in rows:
+        sheet.append([row.get(key) for key, _label in GROUP_COLUMNS])
+    _formats(sheet, 2, {4: PERCENT, 7: PERCENT, 10: PERCENT})
+    if rows:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = gettext("工会组建率与入会率")
+        chart.x_axis.number_format = "0%"
+        chart.height, chart.width = max(7, len(rows) * 0.6), 18
+        last = sheet.max_row
+        for column in (4, 7):
+            chart.add_data(
+                Reference(sheet, min_col=column, min_row=1, max_row=last), titles_from_data=True
+            )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
+        sheet.add_chart(chart, "L2")
+
+
+def _table(
+    book: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: dict[int, str]
+) -> None:
+    sheet = book.create_sheet(title)
+    _header(sheet, header, [30, 22] + [13] * (len(header) - 2))
+    for row in rows:
+        sheet.append(row)
+    _formats(sheet, 2, formats)
+
+
+def report_workbook(content: ReportContent) -> bytes:
+    book = Workbook()
+    _cover(book, content)
+    _summary(book, content)
+    _trend(book, content)
+    _groups(book, gettext("按村（社区）"), content.snapshot["villages"])
+    _groups(book, gettext("按工业园区"), content.snapshot["parks"])
+    _groups(book, gettext("规上与规下"), content.snapshot["above_scale"])
+    _table(
+        book,
+        gettext("按企业"),
+        [
+            gettext("企业名称"),
+            gettext("统一社会信用代码"),
+            gettext("所属村（社区）"),
+            gettext("所属工业园区"),
+            gettext("规上企业"),
+            gettext("已建工会"),
+            gettext("在职职工数"),
+            gettext("工会会员数"),
+            gettext("入会率"),
+            gettext("一线职工数"),
+            gettext("一线职工党员数"),
+            gettext("技能人才数"),
+            gettext("%(year)s年度经费") % {"year": content.fund_year},
+        ],
+        content.enterprises,
+        {9: PERCENT},
+    )
+    _table(
+        book,
+        gettext("未建会企业"),
+        [
+            gettext("企业名称"),
+            gettext("统一社会信用代码"),
+            gettext("所属村（社区）"),
+            gettext("所属工业园区"),
+            gettext("规上企业"),
+            gettext("在职职工数"),
+        ],
+        content.uncovered,
+        {},
+    )
+    _table(
+        book,
+        gettext("经费达标"),
+        [
+            gettext("企业名称"),
+            gettext("统一社会信用代码"),
+            gettext("所属村（社区）"),
+            gettext("状态"),
+            gettext("职工工资总额"),
+            gettext("提取额"),
+            gettext("提取比例"),
+            gettext("提取缺口（元）"),
+            gettext("使用额"),
+            gettext("其中一线"),
+            gettext("一线占比"),
+        ],
+        content.funds,
+        {5: AMOUNT, 6: AMOUNT, 7: PERCENT, 8: AMOUNT, 9: AMOUNT, 10: AMOUNT, 11: PERCENT},
+    )
+    _table(
+        book,
+        gettext("工作清单"),
+        [
+            gettext("任务"),
+            gettext("编号"),
+            gettext("责任线办（中心）"),
+            gettext("完成期限"),
+            gettext("进度"),
+            gettext("最近反馈"),
+            gettext("逾期"),
+            gettext("本期未反馈"),
+        ],
+        content.tasks,
+        {4: "yyyy-mm-dd", 6: "yyyy-mm-dd"},
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

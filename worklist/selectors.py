@@ -1,0 +1,106 @@
+"""Reads of the reform work list: each task with its latest progress and what stands out."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from core.roles import Role, has_role, is_sub_district_staff
+from worklist.models import Milestone, ReformTask, TaskFeedback
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@dataclass
+class TaskRow:
+    task: ReformTask
+    percent: int | None
+    last_reported_on: datetime.date | None
+    overdue: bool  # past its deadline (or a milestone's) and not done
+    silent: bool  # no feedback this quarter
+
+    @property
+    def owners(self) -> str:
+        return "、".join(unit.name for unit in self.task.owner_units.all())
+
+
+def worklist_visible_to(user: Any) -> QuerySet[ReformTask]:
+    """Staff and officials see the whole work list (no personal data in it)."""
+    if is_sub_district_staff(user) or has_role(user, Role.OFFICIAL):
+        return ReformTask.objects.all()
+    return ReformTask.objects.none()
+
+
+def worklist_status(user: Any, today: datetime.date) -> list[TaskRow]:
+    """Every task the user may see with its latest feedback, overdue and silent flags."""
+    return _status(worklist_visible_to(user), today)
+
+
+def worklist_for_report(today: datetime.date) -> list[TaskRow]:
+    """The whole work list as of `today`, for the sub-district's own periodic report."""
+    return _status(ReformTask.objects.all(), today)
+
+
+def _status(tasks: QuerySet[ReformTask], today: datetime.date) -> list[TaskRow]:
+    latest = TaskFeedback.objects.filter(task=OuterRef("pk"), reported_on__lte=today).order_by(
+        "-reported_on", "-id"
+    )
+    tasks = (
+        tasks.annotate(
+            latest_percent=Subquery(latest.values("percent")[:1]),
+            latest_on=Subquery(latest.values("reported_on")[:1]),
+        )
+        .prefetch_related(
+            "owner_units", Prefetch("milestones", queryset=Milestone.objects.order_by("due_on"))
+        )
+        .order_by("order", "code")
+    )
+    return [task_row(task, today) for task in tasks]
+
+
+def task_row(task: Any, today: datetime.date) -> TaskRow:
+    percent = task.latest_percent
+    done = percent == 100
+    overdue = not done and (
+        (task.deadline is not None and task.deadline < today)
+        or any(m.is_overdue(today) for m in task.milestones.all())
+    )
+    silent = task.latest_on is None or task.latest_on < quarter_start(today)
+    return TaskRow(task, percent, task.latest_on, overdue, silent)
+
+
+def worklist_task(user: Any, pk: int, today: datetime.date) -> TaskRow | None:
+    latest = TaskFeedback.objects.filter(task=OuterRef("pk")).order_by("-reported_on", "-id")
+    task = (
+        worklist_visible_to(user)
+        .filter(pk=pk)
+        .annotate(
+            latest_percent=Subquery(latest.values("percent")[:1]),
+            latest_on=Subquery(latest.values("reported_on")[:1]),
+        )
+        .prefetch_related(
+            "owner_units",
+            "milestones",
+            Prefetch(
+                "feedback",
+                queryset=TaskFeedback.objects.select_related("author", "unit").prefetch_related(
+                    "attachments"
+                ),
+            ),
+        )
+        .first()
+    )
+    return task_row(task, today) if task is not None else None
+
+
+def may_post_feedback(user: Any, task: ReformTask) -> bool:
+    """Members of the task's owner units; any staff when it has none yet (or a superuser)."""
+    if not is_sub_district_staff(user):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    units = list(task.owner_units.all())
+    return not units or any(unit.members.filter(pk=user.pk).exists() for unit in units)
