@@ -8,12 +8,13 @@ import datetime
 import re
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.rates import rate
+from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from party.selectors import representative_figures
 from training.selectors import fund_figures
@@ -243,4 +244,59 @@ def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
         "villages": _group_rows(dashboard.rows["village"]),
         "parks": _group_rows(dashboard.rows["park"]),
         "above_scale": _group_rows(dashboard.rows["above_scale"]),
+    }
+
+
+def report_runs_visible_to(user: Any) -> QuerySet[Any]:
+    """Officials and staff see every report (aggregates only); others none."""
+    from reports.models import ReportRun
+
+    if is_sub_district_staff(user) or has_role(user, Role.OFFICIAL):
+        return ReportRun.objects.select_related("requested_by").order_by(
+            "-period", "kind", "-version"
+        )
+    return ReportRun.objects.none()
+
+
+def trend_chart(
+    series: list[tuple[str, dict[str, Any]]], keys: tuple[str, ...], width: int = 640
+) -> dict[str, Any]:
+    """SVG coordinates of each rate over the periods (drawn by the portal, no chart library)."""
+    height, left, top, bottom = 200, 40, 10, 30
+    count = len(series)
+    step = (width - left - 20) / max(count - 1, 1)
+    colours = ["#b02a37", "#0d6efd", "#198754", "#fd7e14", "#6f42c1"]
+    lines = []
+    for index, key in enumerate(keys):
+        points = []
+        for position, (_period, figures) in enumerate(series):
+            value = figures.get("kpis", {}).get(key)
+            if value is None:
+                continue
+            x = left + position * step
+            y = top + (1 - float(value)) * (height - top - bottom)
+            points.append("%.1f,%.1f" % (x, y))
+        lines.append(
+            {
+                "key": key,
+                "label": FIGURE_LABELS[key],
+                "colour": colours[index % len(colours)],
+                "points": " ".join(points),
+            }
+        )
+    labels = [
+        {"x": "%.1f" % (left + position * step), "text": period}
+        for position, (period, _figures) in enumerate(series)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "lines": lines,
+        "labels": labels,
+        "count": count,
+        "grid": [
+            {"y": "%.1f" % (top + (1 - p / 100) * (height - top - bottom)), "text": "%d%%" % p}
+            for p in (0, 25, 50, 75, 100)
+        ],
+        "baseline": height - bottom + 16,
     }

@@ -1,13 +1,30 @@
+"""Officials' reports page: the periodic reports with their downloads, the latest frozen
+figures with trends over every quarter, village/park drill-down, and a live quarter table.
+Aggregates only, never a named worker."""
+
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from core.roles import Role, has_role, is_sub_district_staff
-from reports.selectors import FIGURE_LABELS, RATE_KEYS, quarter_report
+from reports.models import ReportRun
+from reports.selectors import (
+    FIGURE_LABELS,
+    RATE_KEYS,
+    quarter_report,
+    report_runs_visible_to,
+    trend_chart,
+)
+from reports.services import report_download_log, report_request
+from reports.workbook import TREND_KEYS
 
 
 def _display(value: float | int | None, *, is_rate: bool) -> str:
@@ -18,11 +35,27 @@ def _display(value: float | int | None, *, is_rate: bool) -> str:
     return str(value)
 
 
-@login_required
-def figures(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures of a quarter: officials and staff only, never a named worker."""
+def _require_reports(request: HttpRequest) -> None:
     if not (is_sub_district_staff(request.user) or has_role(request.user, Role.OFFICIAL)):
         raise PermissionDenied
+
+
+def _rows(kpis: dict) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": FIGURE_LABELS.get(key, key),
+            "value": value,
+            "display": _display(value, is_rate=key in RATE_KEYS),
+        }
+        for key, value in kpis.items()
+    ]
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """Officials' landing page: reports, latest figures with trends, and a live quarter."""
+    _require_reports(request)
     today = timezone.localdate()
     default = "%dQ%d" % (today.year, (today.month - 1) // 3 + 1)
     quarter = request.GET.get("quarter", default)
@@ -33,23 +66,109 @@ def figures(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     else:
         error = ""
-    rows = [
-        {
-            "key": key,
-            "label": FIGURE_LABELS[key],
-            "value": value,
-            "display": _display(value, is_rate=key in RATE_KEYS),
-        }
-        for key, value in report["kpis"].items()
-    ]
     quarters = [
         "%dQ%d" % (year, q)
         for year in range(today.year, today.year - 3, -1)
         for q in (4, 3, 2, 1)
         if datetime.date(year, 3 * q - 2, 1) <= today
     ]
+    runs = report_runs_visible_to(request.user)
+    quarterly = list(
+        runs.filter(kind=ReportRun.Kind.QUARTERLY, is_current=True, status=ReportRun.Status.DONE)
+        .order_by("period")
+        .select_related(None)
+        .only("pk", "period", "as_of", "figures")
+    )
+    latest = quarterly[-1] if quarterly else None
+    page = Paginator(runs.defer("figures"), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/figures.html",
-        {"report": report, "rows": rows, "quarters": quarters, "error": error},
+        {
+            "report": report,
+            "rows": _rows(report["kpis"]),
+            "quarters": quarters,
+            "error": error,
+            "latest": latest,
+            "latest_rows": _rows(latest.figures["kpis"]) if latest else [],
+            "trend": trend_chart([(r.period, r.figures) for r in quarterly], TREND_KEYS),
+            "runs": page,
+            "kinds": ReportRun.Kind.choices,
+            "default_period": default,
+        },
     )
+
+
+def _run_or_404(request: HttpRequest, pk: int) -> ReportRun:
+    run = report_runs_visible_to(request.user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report's frozen figures, with the village/community and park breakdowns."""
+    _require_reports(request)
+    run = _run_or_404(request, pk)
+    figures = run.figures or {}
+    return render(
+        request,
+        "reports/run_detail.html",
+        {
+            "run": run,
+            "rows": _rows(figures.get("kpis", {})),
+            "groups": [
+                (gettext("按村（社区）"), figures.get("villages", [])),
+                (gettext("按工业园区"), figures.get("parks", [])),
+                (gettext("规上与规下企业"), figures.get("above_scale", [])),
+            ],
+        },
+    )
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    _require_reports(request)
+    run = _run_or_404(request, pk)
+    return JsonResponse(
+        {"status": run.status, "status_label": run.get_status_display(), "stage": run.stage}
+    )
+
+
+@login_required
+def run_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The report's workbook; every download is logged."""
+    _require_reports(request)
+    run = _run_or_404(request, pk)
+    if run.status != ReportRun.Status.DONE or not run.file:
+        raise Http404
+    report_download_log(user=request.user, run=run)
+    name = gettext("剡湖街道产改%(kind)s%(period)s-v%(version)s.xlsx") % {
+        "kind": run.get_kind_display(),
+        "period": run.period,
+        "version": run.version,
+    }
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def run_request(request: HttpRequest) -> HttpResponse:
+    """Staff ask for a report now; it is built in the background."""
+    if not is_sub_district_staff(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind", ReportRun.Kind.QUARTERLY)
+    if kind not in ReportRun.Kind.values:
+        kind = ReportRun.Kind.QUARTERLY
+    try:
+        run = report_request(kind=kind, period=request.POST.get("period", ""), user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("已提交 %(period)s %(kind)s 的生成请求（版本 %(version)s）。")
+            % {"period": run.period, "kind": run.get_kind_display(), "version": run.version},
+        )
+    return redirect("reports:figures")

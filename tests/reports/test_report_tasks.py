@@ -1,0 +1,51 @@
+"""The quarterly report through celery: the beat task, a real worker (Redis in CI), the
+workbook read back with openpyxl, and a second run (issue 6)."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from reports.models import ReportRun
+from reports.selectors import last_complete_period, period_as_of
+from reports.tasks import report_build_task, report_scheduled_task
+from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from tests.workers.test_roster_tasks import wait_for
+
+
+def done_runs():
+    return list(ReportRun.objects.filter(status=ReportRun.Status.DONE).order_by("version"))
+
+
+def test_the_quarterly_task_builds_the_report_and_a_second_run_keeps_the_first(worker_thread):
+    period = last_complete_period("quarterly")
+    as_of = period_as_of("quarterly", period)
+    enterprise = EnterpriseFactory(is_above_scale=True)
+    for member in (True, True, False):
+        EmploymentFactory(
+            enterprise=enterprise,
+            worker=WorkerFactory(is_union_member=member),
+            hire_date=as_of - datetime.timedelta(days=100),
+        )
+    EmploymentFactory(enterprise=enterprise, hire_date=as_of + datetime.timedelta(days=1))
+
+    report_scheduled_task.delay("quarterly")
+    [first] = wait_for(done_runs, timeout=60, what="the quarterly report")
+    assert (first.kind, first.period, first.as_of) == ("quarterly", period, as_of)
+    with first.file.open("rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    summary = {row[1]: row[2] for row in book["汇总"].values if row[1]}
+    assert summary["workers_total"] == 3  # the one hired after the quarter's end is not
+    assert summary["union_members"] == 2
+    assert summary["union_membership_rate"] == pytest.approx(0.6667)
+    assert book["趋势"]._charts  # a native Excel chart
+
+    report_build_task.delay(first.pk)  # the same delivery again: nothing changes
+    report_scheduled_task.delay("quarterly")
+    runs = wait_for(lambda: len(done_runs()) == 2 and done_runs(), timeout=60, what="run 2")
+    first.refresh_from_db()
+    assert [r.version for r in runs] == [1, 2]
+    assert not first.is_current and runs[1].is_current
+    assert first.attempts == 1
+    assert runs[1].figures["kpis"] == first.figures["kpis"]
