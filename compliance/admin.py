@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from compliance.models import (
     CollectiveWageContract,
     FactoryAffairsDisclosure,
+    LabourInspection,
     WorkersCongressSession,
 )
 from compliance.selectors import (
     factory_affairs_disclosures_visible_to,
+    labour_inspections_visible_to,
     wage_contracts_expiring,
     wage_contracts_visible_to,
     workers_congress_sessions_visible_to,
@@ -110,3 +112,60 @@ class CollectiveWageContractAdmin(admin.ModelAdmin):
     def in_force_today(self, contract: CollectiveWageContract) -> bool:
         today: datetime.date = timezone.localdate()
         return contract.is_in_force_on(today)
+
+
+class InspectionStatusFilter(admin.SimpleListFilter):
+    """整改状态 as of today: the overdue list is this filter's first choice (issue 5)."""
+
+    title = _("整改状态（按今天）")
+    parameter_name = "correction"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("逾期未整改")),
+            ("pending", _("期限内未整改")),
+            ("closed", _("已整改销号")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue_on(today)
+        if self.value() == "pending":
+            return queryset.filter(is_closed=False).exclude(deadline__lt=today)
+        if self.value() == "closed":
+            return queryset.filter(is_closed=True)
+        return queryset
+
+
+@admin.register(LabourInspection)
+class LabourInspectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "enterprise",
+        "inspected_on",
+        "subject",
+        "deadline",
+        "is_closed",
+        "overdue_today",
+        "enterprise__village",
+    ]
+    list_filter = [InspectionStatusFilter, "is_closed", *ENTERPRISE_FILTERS, "inspected_on"]
+    search_fields = [*ENTERPRISE_SEARCH, "subject"]
+    date_hierarchy = "inspected_on"
+    autocomplete_fields = ["enterprise"]
+    fields = [
+        "enterprise",
+        ("inspected_on", "inspector"),
+        "subject",
+        "findings",
+        "corrections_required",
+        "deadline",
+        ("is_closed", "closed_on"),
+    ]
+
+    def get_queryset(self, request: HttpRequest):
+        return labour_inspections_visible_to(request.user)
+
+    @admin.display(description=_("逾期"), boolean=True)
+    def overdue_today(self, inspection: LabourInspection) -> bool:
+        return inspection.is_overdue(timezone.localdate())

@@ -132,3 +132,78 @@ class CollectiveWageContract(models.Model):
 
     def is_in_force_on(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+
+class LabourInspectionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_closed=False)
+
+    def overdue_on(self, day: datetime.date):
+        """Corrections not made by their deadline: open, deadline before `day`."""
+        return self.filter(is_closed=False, deadline__lt=day)
+
+
+class LabourInspection(models.Model):
+    """劳动法律执法检查 (seed measure 8): what was found at an enterprise and what it must
+    correct by when; closed (销号) when the correction is verified."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="labour_inspections",
+    )
+    inspected_on = models.DateField(_("检查日期"))
+    subject = models.CharField(_("检查事项"), max_length=200)
+    inspector = models.CharField(_("检查单位"), max_length=100, blank=True)
+    findings = models.TextField(_("发现问题"), blank=True)
+    corrections_required = models.TextField(_("整改要求"), blank=True)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    is_closed = models.BooleanField(_("已整改销号"), default=False)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = LabourInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("劳动监察检查")
+        verbose_name_plural = _("劳动监察检查")
+        ordering = ["-inspected_on", "enterprise"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=F("inspected_on")),
+                name="inspection_deadline_not_before_inspection",
+                violation_error_message=_("整改期限不能早于检查日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_closed=True, closed_on__isnull=False)
+                | Q(is_closed=False, closed_on__isnull=True),
+                name="inspection_closed_on_iff_closed",
+                violation_error_message=_("已整改销号的请填写销号日期；未销号的不要填写销号日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("inspected_on")),
+                name="inspection_closed_not_before_inspection",
+                violation_error_message=_("销号日期不能早于检查日期。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_closed", "deadline"])]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.enterprise, self.inspected_on, self.subject)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        errors = {}
+        if self.closed_on is not None and self.closed_on > timezone.localdate():
+            errors["closed_on"] = _("销号日期不能晚于今天。")
+        if self.deadline is not None and not self.corrections_required.strip():
+            errors["corrections_required"] = _("设定了整改期限，请填写整改要求。")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue(self, day: datetime.date) -> bool:
+        return not self.is_closed and self.deadline is not None and self.deadline < day

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from compliance.models import (
     CollectiveWageContract,
     FactoryAffairsDisclosure,
+    LabourInspection,
     WorkersCongressSession,
 )
 from core.roles import Role, has_role, is_sub_district_staff
@@ -105,4 +106,17 @@ def democratic_management_summary(
             has_wage_contract=_wage_contract_in_force(as_of),
         )
         .order_by("-is_above_scale", "name", "pk")
+    )
+
+
+def labour_inspections_visible_to(user: Any) -> QuerySet[LabourInspection]:
+    return _visible_to(LabourInspection.objects.all(), user)
+
+
+def labour_inspections_overdue(day: datetime.date) -> QuerySet[LabourInspection]:
+    """Open inspections whose correction deadline passed before `day`, oldest deadline first."""
+    return (
+        LabourInspection.objects.overdue_on(day)
+        .select_related(*_ENTERPRISE)
+        .order_by("deadline", "enterprise__name", "pk")
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from compliance.selectors import labour_inspections_overdue
 from core.imports.annotate import annotated_workbook
 from core.models import ImportRecord
 from core.roles import Role, has_role, is_sub_district_staff
@@ -309,6 +310,7 @@ def funds_compliance(request: HttpRequest) -> HttpResponse:
             "filters": request.GET,
             "query": query.urlencode(),
             "notice_form": notice_form,
+            "overdue_inspections": labour_inspections_overdue(timezone.localdate())[:20],
         },
     )
 
