@@ -232,6 +232,8 @@ def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:
 def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
     """Every report figure as of `as_of` with the village, park and size breakdowns, as plain
     JSON (what a report run freezes). Aggregates only: no worker is named."""
+    from compliance.models import LabourInspection
+    from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
     from unions.selectors import coverage_dashboard
 
     dashboard = coverage_dashboard(as_of, worker_figures(as_of))
@@ -241,6 +243,11 @@ def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
         "kpis": dashboard.figures,
         "fund_total_shortfall": format(funds["fund_total_shortfall"], "f"),
         "fund_not_declared": len(funds["enterprises_not_declared"]),
+        "compliance": {
+            "wage_contracts_expiring": wage_contracts_expiring(as_of).count(),
+            "enterprises_without_wage_contract": enterprises_without_wage_contract(as_of).count(),
+            "labour_inspections_overdue": LabourInspection.objects.overdue_on(as_of).count(),
+        },
         "villages": _group_rows(dashboard.rows["village"]),
         "parks": _group_rows(dashboard.rows["park"]),
         "above_scale": _group_rows(dashboard.rows["above_scale"]),
