@@ -24,4 +24,4 @@ def yuan(value: "Decimal | int | None") -> str:
     """An amount in yuan with thousands separators and two decimals: 1,234,567.89."""
     if value is None or value == "":
         return "—"
-    return "{:,.2f}".format(Decimal(value))
+    return f"{Decimal(value):,.2f}"

@@ -44,8 +44,9 @@ def test_official_sees_the_dashboard_and_downloads_the_report(page: Page, live_s
     expect(page.locator("tr[data-label=剡湖村]").first).to_be_visible()
     page.go_back()
 
+    row = page.locator("#report-runs tr[data-period='2026Q2']")
     with page.expect_download() as download_info:
-        page.locator("#report-runs tr[data-period='2026Q2']").get_by_role("link", name="下载").click()
+        row.get_by_role("link", name="下载").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
