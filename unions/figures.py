@@ -69,14 +69,15 @@ def _flags(day: datetime.date) -> tuple[list[str], list[Any]]:
     flags = [
         "1 = 1",
         "e.is_frontline",
-        # A member on `day`: a member now who joined on or before it (DOMAIN.md).
-        "w.is_union_member AND (w.union_joined_on IS NULL OR w.union_joined_on <= %s)",
+        # A member on `day`: joined on or before it, and a member now or left after it.
+        "(w.union_joined_on IS NULL OR w.union_joined_on <= %s)"
+        " AND (w.is_union_member OR w.union_left_on > %s)",
         "e.is_frontline AND w.political_status IN %s" % party,
         "w.skill_level IN %s" % skilled,
         "w.skill_level IN %s" % high,
         "w.skill_level IN %s" % technician,
     ]
-    return flags, [day, *party_params, *skilled_params, *high_params, *technician_params]
+    return flags, [day, day, *party_params, *skilled_params, *high_params, *technician_params]
 
 
 # Active on the day: hired on or before it, not departed by it (DOMAIN.md).

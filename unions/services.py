@@ -55,7 +55,11 @@ def union_membership_correct(
         locked = Worker.objects.select_for_update().get(pk=worker.pk)
         locked.is_union_member = is_member
         locked.union_joined_on = joined_on
-        locked.save(update_fields=["is_union_member", "union_joined_on", "updated_at"])
+        # A correction replaces a wrong state: no membership period is left behind.
+        locked.union_left_on = None
+        locked.save(
+            update_fields=["is_union_member", "union_joined_on", "union_left_on", "updated_at"]
+        )
         change = UnionMembershipChange.objects.create(
             worker=locked,
             is_member=is_member,

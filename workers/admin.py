@@ -137,7 +137,7 @@ class WorkerAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("工会"), {"fields": ["is_union_member", "union_joined_on"]}),
+        (_("工会"), {"fields": ["is_union_member", "union_joined_on", "union_left_on"]}),
         (None, {"fields": ["remarks"]}),
     ]
 

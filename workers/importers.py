@@ -215,6 +215,7 @@ class RosterImporter(Importer):
                     "name",
                     "is_union_member",
                     "union_joined_on",
+                    "union_left_on",
                     *_WORKER_FIELDS.values(),
                 ),
                 "id_number",
@@ -275,7 +276,7 @@ class RosterImporter(Importer):
                         (
                             resident.number,
                             member,
-                            self._membership(stored, member)["union_joined_on"],
+                            self._membership(stored, member)["union_joined_on"] if member else None,
                         )
                     )
                 if diff:
@@ -387,12 +388,16 @@ class RosterImporter(Importer):
         ]
 
     def _membership(self, stored: dict[str, Any] | None, member: bool) -> dict[str, Any]:
-        """A new member joins today; a member stays one since the date recorded."""
-        if not member:
-            return {"union_joined_on": None}
-        if stored and stored["is_union_member"]:
-            return {"union_joined_on": stored["union_joined_on"]}
-        return {"union_joined_on": self.today}
+        """A new member joins today; a member stays one since the date recorded; a member the
+        roster no longer lists as one leaves today, keeping the joined date for history."""
+        was_member = bool(stored and stored["is_union_member"])
+        if member:
+            joined = stored["union_joined_on"] if stored and was_member else self.today
+            return {"union_joined_on": joined, "union_left_on": None}
+        if stored is None:
+            return {"union_joined_on": None, "union_left_on": None}
+        left = self.today if was_member else stored["union_left_on"]
+        return {"union_joined_on": stored["union_joined_on"], "union_left_on": left}
 
     def _wanted_worker(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
         values = row.values
@@ -514,6 +519,7 @@ _WORKER_COLUMNS = (
     "skill_level",
     "is_union_member",
     "union_joined_on",
+    "union_left_on",
     "remarks",
 )
 _EMPLOYMENT_COLUMNS = ("position", "is_frontline", "contract_type", "hire_date")

@@ -32,6 +32,9 @@ class Worker(models.Model):
     # Membership follows the person (一次入会、动态接转), so it lives on the worker.
     is_union_member = models.BooleanField(_("工会会员"), default=False, db_index=True)
     union_joined_on = models.DateField(_("入会日期"), null=True, blank=True)
+    # When a member left (a roster saying 否): kept with the joined date, so figures as of an
+    # earlier day still count them (DOMAIN.md: figures as of a date).
+    union_left_on = models.DateField(_("退会日期"), null=True, blank=True)
     remarks = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

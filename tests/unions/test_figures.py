@@ -52,6 +52,9 @@ people = st.lists(
         st.sampled_from([None, datetime.date(2020, 1, 1), DAY, DAY + datetime.timedelta(days=1)]),
         st.sampled_from([s.value for s in PoliticalStatus]),
         st.sampled_from([""] + [s.value for s in SkillLevel]),
+        st.sampled_from(
+            [None, DAY - datetime.timedelta(days=1), DAY, DAY + datetime.timedelta(days=1)]
+        ),
     ),
     min_size=6,
     max_size=6,
@@ -64,11 +67,12 @@ def expected(workers, enterprises, employments):
     for worker_id, enterprise_id, frontline, hired, departed in employments:
         if hired > DAY or (departed is not None and departed <= DAY):
             continue
-        member, joined, political, skill = workers[worker_id]
+        member, joined, political, skill, left = workers[worker_id]
         flags = {
             "workers": True,
             "frontline": frontline,
-            "members": member and (joined is None or joined <= DAY),
+            "members": (joined is None or joined <= DAY)
+            and (member or (left is not None and left > DAY)),
             "frontline_party": frontline and political in PARTY_STATUSES,
             "skilled": skill in SKILLED_LEVELS,
             "high_skilled": skill in HIGH_SKILLED_LEVELS,
@@ -113,11 +117,12 @@ def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
         workers = [
             WorkerFactory(
                 is_union_member=member,
-                union_joined_on=joined if member else None,
+                union_joined_on=joined,
+                union_left_on=None if member else left,
                 political_status=political,
                 skill_level=skill,
             )
-            for member, joined, political, skill in people
+            for member, joined, political, skill, left in people
         ]
         kept = []
         for worker, enterprise, frontline, hired, departed in jobs:
@@ -245,3 +250,52 @@ def test_a_write_has_a_worker_compute_todays_figures_into_the_cache(worker_threa
 
     figures = wait_for(cached_today, timeout=30, what="today's figures in the cache")
     assert figures["overall"][None]["workers"] == 1
+
+
+def csv_roster(*rows: tuple[str, str]) -> bytes:
+    """姓名, 身份证号 and 是否工会会员 per row; everyone a frontline worker since 2019."""
+    lines = ["姓名,身份证号,是否一线职工,是否工会会员,入职日期"]
+    lines += ["%s,%s,是,%s,2019-04-01" % (name, number, member) for name, number, member in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_member_who_leaves_still_counts_on_earlier_days(db, monkeypatch):
+    from workers.models import Worker
+
+    enterprise = EnterpriseFactory()
+    number = make_id_number(11, datetime.date(1985, 3, 4))
+    joined, left = datetime.date(2024, 1, 10), datetime.date(2026, 5, 20)
+
+    def upload(on, member):
+        monkeypatch.setattr(timezone, "localdate", lambda *a: on)
+        result, _ = roster_import(
+            user=None,
+            enterprise=enterprise,
+            filename="r.csv",
+            content=csv_roster(("张三", number, member)),
+            dry_run=False,
+        )
+        assert result.ok, [e.as_dict() for e in result.errors]
+
+    upload(joined, "是")
+    upload(left, "否")
+    worker = Worker.objects.get()
+    assert (worker.is_union_member, worker.union_joined_on, worker.union_left_on) == (
+        False,
+        joined,
+        left,
+    )
+
+    def members(day):
+        return worker_figures(day, ("overall",))["overall"][None]["members"]
+
+    assert members(joined - datetime.timedelta(days=1)) == 0
+    assert members(joined) == 1
+    assert members(left - datetime.timedelta(days=1)) == 1
+    assert members(left) == 0  # left that day
+    changes = worker.membership_changes.order_by("pk").values_list("is_member", "joined_on")
+    assert list(changes) == [(True, joined), (False, None)]
+
+    upload(datetime.date(2026, 8, 1), "是")  # rejoins: a new period from that day
+    worker.refresh_from_db()
+    assert (worker.union_joined_on, worker.union_left_on) == (datetime.date(2026, 8, 1), None)
