@@ -3,6 +3,7 @@ workbook read back with openpyxl, and a second run (issue 6)."""
 
 import datetime
 import io
+import time
 
 import openpyxl
 import pytest
@@ -11,7 +12,18 @@ from reports.models import ReportRun
 from reports.selectors import last_complete_period, period_as_of
 from reports.tasks import report_build_task, report_scheduled_task
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
-from tests.workers.test_roster_tasks import wait_for
+
+
+def wait_for(predicate, timeout: float = 120.0, what: str = "condition"):
+    """Poll gently: on SQLite (development) the test database is shared in memory and a read
+    at the wrong moment makes the worker's write fail and retry with backoff."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for %s" % what)
 
 
 def done_runs():
@@ -31,7 +43,7 @@ def test_the_quarterly_task_builds_the_report_and_a_second_run_keeps_the_first(w
     EmploymentFactory(enterprise=enterprise, hire_date=as_of + datetime.timedelta(days=1))
 
     report_scheduled_task.delay("quarterly")
-    [first] = wait_for(done_runs, timeout=60, what="the quarterly report")
+    [first] = wait_for(done_runs, what="the quarterly report")
     assert (first.kind, first.period, first.as_of) == ("quarterly", period, as_of)
     with first.file.open("rb") as handle:
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))
@@ -43,7 +55,7 @@ def test_the_quarterly_task_builds_the_report_and_a_second_run_keeps_the_first(w
 
     report_build_task.delay(first.pk)  # the same delivery again: nothing changes
     report_scheduled_task.delay("quarterly")
-    runs = wait_for(lambda: len(done_runs()) == 2 and done_runs(), timeout=60, what="run 2")
+    runs = wait_for(lambda: len(done_runs()) == 2 and done_runs(), what="run 2")
     first.refresh_from_db()
     assert [r.version for r in runs] == [1, 2]
     assert not first.is_current and runs[1].is_current
