@@ -56,26 +56,30 @@ Figures = dict[str, dict[Any, dict[str, int]]]
 logger = logging.getLogger(__name__)
 
 
-def _in(values: tuple[str, ...]) -> tuple[str, list[str]]:
-    return "(%s)" % ", ".join(["%s"] * len(values)), [str(v) for v in values]
+def _in(column: str, values: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`. PostgreSQL gets one array parameter: `IN ($1, $2)` would
+    build an array for every row and doubles the time of the million-row pass."""
+    if connection.vendor == "postgresql":
+        return "%s = ANY(%%s)" % column, [[str(v) for v in values]]
+    return "%s IN (%s)" % (column, ", ".join(["%s"] * len(values))), [str(v) for v in values]
 
 
 def _flags(day: datetime.date) -> tuple[list[str], list[Any]]:
     """One SQL boolean per count, true when an active employment row counts towards it."""
-    party, party_params = _in(PARTY_STATUSES)
-    skilled, skilled_params = _in(SKILLED_LEVELS)
-    high, high_params = _in(HIGH_SKILLED_LEVELS)
-    technician, technician_params = _in(TECHNICIAN_LEVELS)
+    party, party_params = _in("w.political_status", PARTY_STATUSES)
+    skilled, skilled_params = _in("w.skill_level", SKILLED_LEVELS)
+    high, high_params = _in("w.skill_level", HIGH_SKILLED_LEVELS)
+    technician, technician_params = _in("w.skill_level", TECHNICIAN_LEVELS)
     flags = [
         "1 = 1",
         "e.is_frontline",
         # A member on `day`: joined on or before it, and a member now or left after it.
         "(w.union_joined_on IS NULL OR w.union_joined_on <= %s)"
         " AND (w.is_union_member OR w.union_left_on > %s)",
-        "e.is_frontline AND w.political_status IN %s" % party,
-        "w.skill_level IN %s" % skilled,
-        "w.skill_level IN %s" % high,
-        "w.skill_level IN %s" % technician,
+        "e.is_frontline AND %s" % party,
+        skilled,
+        high,
+        technician,
     ]
     return flags, [day, day, *party_params, *skilled_params, *high_params, *technician_params]
 
