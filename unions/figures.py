@@ -135,7 +135,10 @@ def _compute(day: datetime.date) -> Figures:
         )
     }
     rows = _row_counts(day)
-    multiple = [(row[0], row[1], tuple(row[2:])) for row in _multiple_job_rows(day)]
+    # Each worker's active jobs: (enterprise pk, flags) for the few in more than one job.
+    jobs_of: dict[Any, list[tuple[Any, tuple[int, ...]]]] = defaultdict(list)
+    for row in _multiple_job_rows(day):
+        jobs_of[row[0]].append((row[1], tuple(row[2:])))
     result: Figures = {group: {} for group in GROUPS}
     for group, attribute in GROUPS.items():
         totals: dict[Any, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
@@ -146,15 +149,18 @@ def _compute(day: datetime.date) -> Figures:
                 total[i] += n
         # A worker with several active jobs under one key was counted once per job there:
         # keep the largest of each flag (counted once if any job counts), take back the rest.
-        jobs: dict[tuple[Any, Any], list[tuple[int, ...]]] = defaultdict(list)
-        for worker_id, enterprise_id, flags in multiple:
-            key = attributes[enterprise_id][attribute] if attribute else None
-            jobs[(worker_id, key)].append(flags)
-        for (_worker_id, key), flag_rows in jobs.items():
-            if len(flag_rows) > 1:
-                total = totals[key]
-                for i, column in enumerate(zip(*flag_rows, strict=True)):
-                    total[i] -= sum(column) - max(column)
+        for jobs in jobs_of.values():
+            keys = [attributes[e][attribute] if attribute else None for e, _flags in jobs]
+            if len(set(keys)) == len(keys):
+                continue  # every job under another key: each counted once already
+            by_key: dict[Any, list[tuple[int, ...]]] = defaultdict(list)
+            for key, job in zip(keys, jobs, strict=True):
+                by_key[key].append(job[1])
+            for key, flag_rows in by_key.items():
+                if len(flag_rows) > 1:
+                    total = totals[key]
+                    for i, column in enumerate(zip(*flag_rows, strict=True)):
+                        total[i] -= sum(column) - max(column)
         result[group] = {
             key: dict(zip(COUNTS, total, strict=True)) for key, total in totals.items()
         }
