@@ -1,12 +1,15 @@
 """Democratic-management records per enterprise (seed measure 9: 企业民主管理制度、厂务公开制度、
 工资集体协商制度): workers' congress sessions, open-factory-affairs items and collective wage
-contracts with their expiry."""
+contracts with their expiry; and labour inspections with their corrections (seed measure 8:
+加大劳动法律执法检查)."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -135,12 +138,18 @@ class CollectiveWageContract(models.Model):
 
 
 class LabourInspectionQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(is_closed=False)
+    def open_on(self, day: datetime.date):
+        """Inspections held by `day` and not closed (销号) by then: closed later still counts,
+        so a past day gives the list as it stood that day (report figures are as of a day)."""
+        return self.filter(
+            Q(is_closed=False) | Q(closed_on__gt=day),
+            inspected_on__lte=day,
+        )
 
     def overdue_on(self, day: datetime.date):
-        """Corrections not made by their deadline: open, deadline before `day`."""
-        return self.filter(is_closed=False, deadline__lt=day)
+        """Open on `day` with the correction deadline before it; the deadline itself is the
+        last day allowed."""
+        return self.open_on(day).filter(deadline__lt=day)
 
 
 class LabourInspection(models.Model):
@@ -155,7 +164,7 @@ class LabourInspection(models.Model):
     )
     inspected_on = models.DateField(_("检查日期"))
     subject = models.CharField(_("检查事项"), max_length=200)
-    inspector = models.CharField(_("检查单位"), max_length=100, blank=True)
+    inspector = models.CharField(_("检查单位/检查人"), max_length=100, blank=True)
     findings = models.TextField(_("发现问题"), blank=True)
     corrections_required = models.TextField(_("整改要求"), blank=True)
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
@@ -194,9 +203,6 @@ class LabourInspection(models.Model):
         return "%s %s %s" % (self.enterprise, self.inspected_on, self.subject)
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-        from django.utils import timezone
-
         errors = {}
         if self.closed_on is not None and self.closed_on > timezone.localdate():
             errors["closed_on"] = _("销号日期不能晚于今天。")
@@ -206,4 +212,11 @@ class LabourInspection(models.Model):
             raise ValidationError(errors)
 
     def is_overdue(self, day: datetime.date) -> bool:
-        return not self.is_closed and self.deadline is not None and self.deadline < day
+        """The row-by-row twin of `LabourInspectionQuerySet.overdue_on`."""
+        closed_by_then = self.is_closed and self.closed_on is not None and self.closed_on <= day
+        return (
+            self.deadline is not None
+            and self.deadline < day
+            and self.inspected_on <= day
+            and not closed_by_then
+        )

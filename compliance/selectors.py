@@ -1,10 +1,20 @@
 """Reads of democratic-management records (seed measure 9): who may see them, wage contracts
-about to expire, enterprises without one, and yearly figures per enterprise."""
+about to expire, enterprises without one, and yearly figures per enterprise; and of labour
+inspections (seed measure 8): those still open and those past their correction deadline."""
 
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from compliance.models import (
@@ -113,8 +123,18 @@ def labour_inspections_visible_to(user: Any) -> QuerySet[LabourInspection]:
     return _visible_to(LabourInspection.objects.all(), user)
 
 
+def labour_inspections_open(day: datetime.date) -> QuerySet[LabourInspection]:
+    """Inspections not closed (销号) on `day`, nearest deadline first, those without one last."""
+    return (
+        LabourInspection.objects.open_on(day)
+        .select_related(*_ENTERPRISE)
+        .order_by(F("deadline").asc(nulls_last=True), "enterprise__name", "pk")
+    )
+
+
 def labour_inspections_overdue(day: datetime.date) -> QuerySet[LabourInspection]:
-    """Open inspections whose correction deadline passed before `day`, oldest deadline first."""
+    """Inspections open on `day` whose correction deadline passed before it (the deadline day
+    itself is not late), oldest deadline first."""
     return (
         LabourInspection.objects.overdue_on(day)
         .select_related(*_ENTERPRISE)
