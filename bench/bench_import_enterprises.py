@@ -16,8 +16,9 @@ from pathlib import Path
 import openpyxl
 from common import peak_mb, throwaway_database  # sets up Django first
 
+from enterprises.importers import ENTERPRISES
 from enterprises.models import Enterprise
-from enterprises.services import enterprise_register_import
+from imports.services import dataset_import
 from tests.factories import make_uscc
 
 HEADER = ["统一社会信用代码", "企业名称", "所属村（社区）", "所属工业园区", "是否规上企业", "行业"]
@@ -48,8 +49,13 @@ def build(path: Path, rows: int, changed_every: int = 0) -> None:
 def timed(label: str, path: Path) -> None:
     content = path.read_bytes()
     start = time.perf_counter()
-    result, _record = enterprise_register_import(
-        user=None, filename=path.name, content=content, dry_run=False, source="bench"
+    result, _record = dataset_import(
+        kind=ENTERPRISES,
+        user=None,
+        filename=path.name,
+        content=content,
+        dry_run=False,
+        source="bench",
     )
     elapsed = time.perf_counter() - start
     assert result.ok, result.errors[:3]

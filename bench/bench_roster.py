@@ -27,12 +27,13 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from import_export_baseline import time_import_export
 
-from core.models import ImportRecord
 from core.roles import Role, roles_setup
 from enterprises.models import Enterprise, Village
+from imports.models import ImportRecord
+from imports.services import upload_apply, upload_preview
 from tests.factories import make_uscc
+from workers.importers import ROSTER
 from workers.models import Employment, Worker
-from workers.services import roster_upload_apply, roster_upload_preview
 
 HEADER = [
     "姓名",
@@ -103,12 +104,12 @@ def timed(label: str, user: Any, enterprise: Enterprise, path: Path) -> float:
     """The HR path: upload → preview (read, check, plan; nothing written) → confirm → applied."""
     content = path.read_bytes()
     start = time.perf_counter()
-    record = roster_upload_preview(
-        user=user, enterprise=enterprise, filename=path.name, content=content
+    record = upload_preview(
+        kind=ROSTER, user=user, enterprise=enterprise, filename=path.name, content=content
     )
     previewed = time.perf_counter()
     assert record.status == ImportRecord.Status.VALIDATED, record.errors[:3]
-    record = roster_upload_apply(user=user, record=record, confirm_departures=True)
+    record = upload_apply(user=user, record=record, confirm_departures=True)
     done = time.perf_counter()
     assert record.status == ImportRecord.Status.APPLIED, record.errors[:3]
     c = record.counts

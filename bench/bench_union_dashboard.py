@@ -25,12 +25,12 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from core.bulk import insert_rows
 from core.roles import Role, roles_setup
 from enterprises.models import Enterprise, IndustrialPark, Village
+from imports.bulk import insert_rows
 from tests.factories import make_uscc
-from unions.figures import figures_changed, figures_warm
 from unions.models import UnionCoverage, UnionOrganisation
+from workers.figures import figures_changed, figures_warm
 from workers.models import Employment, Worker
 
 LEVELS = ["", "", "junior", "intermediate", "senior", "technician"]
@@ -221,7 +221,7 @@ def main() -> None:
                 )
         if cached:
             # What a union officer sees after a roster upload: the upload's commit queues the
-            # warm-up task (unions.tasks.figures_warm_task), a worker computes today's figures,
+            # warm-up task (workers.tasks.figures_warm_task), a worker computes today's figures,
             # then the page is opened. Run here in-process, timed apart from the page.
             warmups, renders = [], []
             for _ in range(args.repeat):

@@ -5,7 +5,7 @@ Usage (PostgreSQL, as in production):
         .venv/bin/python bench/import_export_baseline.py [--rows 2000]
 
 `time_import_export` reads the roster that bench_roster.build writes, turns its Chinese cells into
-model values with the same core.cells parsers our import uses, and hands two tablib Datasets to
+model values with the same imports.cells parsers our import uses, and hands two tablib Datasets to
 two default ModelResources (no bulk mode, default instance loader, skip_unchanged off). main()
 times our roster_import and the baseline on the same file, each as a first import of the same
 workers, and prints the ratio issue 3 asks for (ours should be at least 10× faster).
@@ -24,7 +24,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from core.cells import (
+from core.choices import Sex
+from core.identity import parse_resident_id
+from enterprises.models import Enterprise
+from imports.cells import (
     normalise_header,
     parse_contract_type,
     parse_date,
@@ -34,9 +37,6 @@ from core.cells import (
     parse_text,
     parse_yes_no,
 )
-from core.choices import Sex
-from core.identity import parse_resident_id
-from enterprises.models import Enterprise
 from workers.models import Employment, Worker
 
 WORKER_HEADERS = [
@@ -182,11 +182,13 @@ def table_contents(enterprise: Enterprise) -> tuple[set[tuple[Any, ...]], set[tu
 
 
 def time_ours(path: Path, enterprise: Enterprise) -> float:
-    from workers.services import roster_import
+    from imports.services import dataset_import
+    from workers.importers import ROSTER
 
     content = path.read_bytes()
     start = time.perf_counter()
-    result, _record = roster_import(
+    result, _record = dataset_import(
+        kind=ROSTER,
         user=None,
         enterprise=enterprise,
         filename=path.name,

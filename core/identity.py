@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric, uscc
 
-from core.cells import normalise_text
 from core.choices import Sex
+from core.text import normalise_text
 
 _WHITESPACE = re.compile(r"\s+")
 # What Excel shows for a long number in a "General" cell, or what a CSV export writes for it.

@@ -4,24 +4,30 @@ Permissions say which kinds of record a role may touch; selectors (e.g.
 `workers.selectors.workers_visible_to`) say which rows. Both are needed.
 """
 
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-# Apps whose every permission sub-district staff hold ("everything", DOMAIN.md).
-STAFF_APPS = (
-    "core",
-    "enterprises",
-    "workers",
-    "unions",
-    "party",
-    "training",
-    "honors",
-    "compliance",
-    "reports",
-    "worklist",
-    "django_celery_beat",
-)
+# Besides the project's own apps, the apps whose every permission staff hold: the schedules.
+STAFF_EXTRA_APPS = ("django_celery_beat",)
+
+
+def staff_apps() -> list[str]:
+    """Apps whose every permission sub-district staff hold ("everything", DOMAIN.md): every app
+    of this project (found by where its code lives, so a new app needs no edit here) and
+    STAFF_EXTRA_APPS."""
+    root = Path(settings.BASE_DIR).resolve()
+    own = [
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(root)
+        and "site-packages" not in Path(config.path).parts
+    ]
+    return [*own, *STAFF_EXTRA_APPS]
 
 
 class Role(models.TextChoices):
@@ -33,7 +39,7 @@ class Role(models.TextChoices):
     OFFICIAL = "领导", _("领导/市产改办")
 
 
-# Explicit "app_label.codename" grants; staff get STAFF_APPS wholesale plus these.
+# Explicit "app_label.codename" grants; staff get staff_apps() wholesale plus these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.STAFF: (
         "auth.view_user",
@@ -89,7 +95,7 @@ def _permissions_for(role: str) -> list[Permission]:
         app_label, codename = name.split(".", 1)
         query |= models.Q(content_type__app_label=app_label, codename=codename)
     if role == Role.STAFF:
-        query |= models.Q(content_type__app_label__in=STAFF_APPS)
+        query |= models.Q(content_type__app_label__in=staff_apps())
     permissions = list(Permission.objects.filter(query))
     found = {"%s.%s" % (p.content_type.app_label, p.codename) for p in permissions}
     missing = set(explicit) - found
@@ -131,4 +137,10 @@ def is_sub_district_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def sees_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Full ID numbers and phones: staff, and HR for the workers their selector gives them."""
+    return is_sub_district_staff(user) or has_role(user, Role.HR)
+
+
+def acts_for_enterprises(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Staff and HR act for enterprises (upload, declare); which ones is each data set's
+    selector's business (enterprises.selectors.enterprises_acted_for)."""
     return is_sub_district_staff(user) or has_role(user, Role.HR)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin
@@ -10,6 +10,8 @@ from import_export.admin import ExportMixin
 from core.roles import is_sub_district_staff
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_visible_to
+from imports import registry
+from imports.views import upload_form_handle
 
 
 @admin.register(Village)
@@ -78,36 +80,59 @@ class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term.strip().upper())
 
     def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
         return [
             path(
+                "<int:object_id>/upload/<str:kind>/", upload, name="enterprises_enterprise_upload"
+            ),
+            # The roster upload's first address, kept for bookmarks and links.
+            path(
                 "<int:object_id>/roster-upload/",
-                self.admin_site.admin_view(self.roster_upload_view),
+                upload,
+                {"kind": "roster"},
                 name="enterprises_enterprise_roster_upload",
             ),
             *super().get_urls(),
         ]
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["can_upload_roster"] = is_sub_district_staff(request.user)
-        return super().render_change_form(request, context, *args, **kwargs)
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        # Every data set uploaded per enterprise (imports.registry): its upload page here and
+        # the enterprise's own page of it.
+        if obj is not None and is_sub_district_staff(request.user):
+            context["uploads"] = [
+                {
+                    "label": r.label,
+                    "upload_url": reverse(
+                        "admin:enterprises_enterprise_upload", args=[obj.pk, r.kind]
+                    ),
+                    "page_url": r.enterprise_url(obj.pk),
+                }
+                for r in registry.registered()
+                if r.enterprises_for is not None
+            ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
-    def roster_upload_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """Staff upload a roster for any enterprise; the preview is the same page HR use."""
-        from workers.views import roster_upload_form
-
+    def upload_view(self, request: HttpRequest, object_id: int, kind: str) -> HttpResponse:
+        """Staff upload a data set for any enterprise; the preview is the same page HR use."""
         if not is_sub_district_staff(request.user):
             raise PermissionDenied
+        try:
+            registration = registry.get(kind)
+        except LookupError:
+            raise Http404 from None
         enterprise = self.get_queryset(request).filter(pk=object_id).first()
-        if enterprise is None:
+        if enterprise is None or registration.enterprises_for is None:
             raise Http404
-        form, uploaded = roster_upload_form(request, enterprise)
+        form, uploaded = upload_form_handle(request, kind=kind, enterprise=enterprise)
         if uploaded is not None:
             return uploaded
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "enterprise": enterprise,
+            "registration": registration,
+            "enterprise_page": registration.enterprise_url(enterprise.pk),
             "form": form,
-            "title": _("上传花名册"),
+            "title": _("上传%(label)s") % {"label": registration.label},
         }
-        return TemplateResponse(request, "admin/enterprises/enterprise/roster_upload.html", context)
+        return TemplateResponse(request, "admin/enterprises/enterprise/upload.html", context)

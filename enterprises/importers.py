@@ -6,9 +6,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.cells import name_key, parse_text, parse_yes_no
 from core.identity import parse_uscc
-from core.imports.engine import (
+from core.text import name_key
+from enterprises.models import Enterprise, IndustrialPark, Village
+from imports.cells import parse_text, parse_yes_no
+from imports.engine import (
     Column,
     DataSet,
     Importer,
@@ -17,7 +19,6 @@ from core.imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from enterprises.models import Enterprise, IndustrialPark, Village
 
 USCC = "统一社会信用代码"
 NAME = "企业名称"
@@ -27,6 +28,8 @@ ABOVE_SCALE = "是否规上企业"
 INDUSTRY = "行业"
 LEGAL_REPRESENTATIVE = "法定代表人"
 PHONE = "联系电话"
+
+ENTERPRISES = "enterprises"
 
 ENTERPRISE_DATASET = DataSet(
     name="企业名录",

@@ -16,3 +16,14 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
     if has_role(user, Role.HR):
         return queryset.filter(hr_users=user)
     return queryset.none()
+
+
+def enterprises_acted_for(user: Any) -> QuerySet[Enterprise]:
+    """Enterprises the user may act for (upload a roster, declare the training fund, nominate):
+    staff any, HR their own (DOMAIN.md); union officers and officials none."""
+    queryset = Enterprise.objects.select_related("village", "park").order_by("name")
+    if is_sub_district_staff(user):
+        return queryset
+    if has_role(user, Role.HR):
+        return queryset.filter(hr_users=user)
+    return queryset.none()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "core",
+    "imports",
     "enterprises",
     "workers",
     "unions",
@@ -160,7 +161,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Worker figures (dashboard, reports) are cached per day under a version every write to workers,
-# employments or enterprises moves (unions.figures). Only with a cache all processes share: a
+# employments or enterprises moves (workers.figures). Only with a cache all processes share: a
 # command run in another process must be able to invalidate what the web process keeps.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600 if REDIS_URL else 0)
 

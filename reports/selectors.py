@@ -18,8 +18,8 @@ from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from party.selectors import representative_figures
 from training.selectors import fund_figures
-from unions.figures import worker_figures
 from unions.selectors import union_coverage_counts
+from workers.figures import worker_figures
 
 # The keys of DOMAIN.md's report-figure table, in its order.
 DOMAIN_FIGURE_KEYS = (
@@ -108,7 +108,7 @@ def report_figures(
 ) -> dict[str, Any]:
     """Every figure of DOMAIN.md's table as of `as_of`, in the table's order.
 
-    `workers` may pass the overall worker counts of `unions.figures.worker_figures` for the
+    `workers` may pass the overall worker counts of `workers.figures.worker_figures` for the
     same date when the caller has them already (the coverage dashboard).
     """
     enterprises = Enterprise.objects.aggregate(
@@ -236,11 +236,12 @@ def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
     from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
     from unions.selectors import coverage_dashboard
 
-    dashboard = coverage_dashboard(as_of, worker_figures(as_of))
+    workers = worker_figures(as_of)
+    dashboard = coverage_dashboard(as_of, workers)
     funds = fund_figures(as_of.year)
     return {
         "as_of": as_of.isoformat(),
-        "kpis": dashboard.figures,
+        "kpis": report_figures(as_of=as_of, workers=workers["overall"][None]),
         "fund_total_shortfall": format(funds["fund_total_shortfall"], "f"),
         "fund_not_declared": len(funds["enterprises_not_declared"]),
         "compliance": {

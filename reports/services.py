@@ -23,8 +23,8 @@ from reports.selectors import (
     report_snapshot,
 )
 from reports.workbook import ReportContent, report_workbook
-from unions.figures import worker_figures
 from unions.models import UnionCoverage
+from workers.figures import worker_figures
 
 logger = logging.getLogger(__name__)
 

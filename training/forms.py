@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.cells import parse_amount
+from imports.cells import parse_amount
 from training.importers import EXTRACTED, FRONTLINE, PAYROLL, SPENT
-from workers.forms import RosterUploadForm
 
 
 class AmountField(forms.CharField):
@@ -48,12 +47,6 @@ class FundDeclarationForm(forms.Form):
                 {"frontline_spent": _("其中一线职工使用额不能大于教育培训经费使用额。")}
             )
         return cleaned
-
-
-class FundUploadForm(RosterUploadForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("经费申报表")
 
 
 class FundNoticeForm(forms.Form):

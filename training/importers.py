@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.cells import normalise_text, parse_amount
 from core.identity import parse_uscc
-from core.imports.engine import (
+from enterprises.models import Enterprise
+from imports.cells import normalise_text, parse_amount
+from imports.engine import (
     Column,
     DataSet,
+    ImportContext,
     Importer,
     ImportRefused,
     ParsedRow,
@@ -21,7 +23,6 @@ from core.imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from enterprises.models import Enterprise
 from training.models import FIRST_YEAR, FundDeclaration, FundDeclarationVersion
 
 USCC = "统一社会信用代码"
@@ -66,6 +67,8 @@ def _year_error(value: object) -> ValidationError:
         code="year",
     )
 
+
+TRAINING_FUNDS = "training_funds"
 
 TRAINING_FUND_DATASET = DataSet(
     name="教育培训经费",
@@ -125,6 +128,17 @@ class TrainingFundImporter(Importer):
         self.actor = actor if getattr(actor, "pk", None) else None
         self.source = source
         self.enterprise = enterprise
+
+    @classmethod
+    def from_context(cls, context: ImportContext) -> "TrainingFundImporter":
+        """A command loads many enterprises' declarations; an upload from an enterprise's page
+        (HR's or the admin's) holds that enterprise's rows only."""
+        source = (
+            FundDeclaration.Source.COMMAND
+            if context.source == "cli"
+            else FundDeclaration.Source.UPLOAD
+        )
+        return cls(actor=context.actor, source=source, enterprise=context.enterprise)
 
     def check(self, rows: list[ParsedRow], report: Report) -> None:
         first_row: dict[tuple[str, int], int] = {}

@@ -7,8 +7,6 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ImportRecord
-from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from training.models import (
     DEFAULT_EXTRACTION_RATE,
@@ -58,16 +56,6 @@ def evaluated(declarations: QuerySet[FundDeclaration]) -> list[EvaluatedDeclarat
     rows = list(declarations)
     rates = fund_rates_for({d.year for d in rows})
     return [EvaluatedDeclaration(d, rates[d.year], fund_evaluation(d, rates[d.year])) for d in rows]
-
-
-def fund_enterprises_for(user: Any) -> QuerySet[Enterprise]:
-    """Enterprises the user may declare for: staff any, HR their own (DOMAIN.md)."""
-    queryset = Enterprise.objects.select_related("village", "park").order_by("name")
-    if is_sub_district_staff(user):
-        return queryset
-    if has_role(user, Role.HR):
-        return queryset.filter(hr_users=user)
-    return queryset.none()
 
 
 def fund_declarations_of(enterprise: Enterprise) -> list[EvaluatedDeclaration]:
@@ -229,30 +217,3 @@ def fund_figures(year: int) -> dict[str, Any]:
         "fund_total_shortfall": total_shortfall,
         "enterprises_not_declared": not_declared,
     }
-
-
-def fund_uploads_of(user: Any, enterprise: Enterprise) -> QuerySet[ImportRecord]:
-    """The enterprise's declaration uploads, newest first (for those who may declare for it)."""
-    return (
-        ImportRecord.objects.filter(
-            kind=ImportRecord.Kind.TRAINING_FUNDS,
-            enterprise=enterprise,
-            enterprise__in=fund_enterprises_for(user),
-        )
-        .select_related("uploaded_by")
-        .defer("errors", "warnings", "details")
-        .order_by("-created_at", "-id")
-    )
-
-
-def fund_upload_detail(user: Any, pk: int) -> ImportRecord | None:
-    """One declaration upload, if it belongs to an enterprise the user may declare for."""
-    return (
-        ImportRecord.objects.filter(
-            pk=pk,
-            kind=ImportRecord.Kind.TRAINING_FUNDS,
-            enterprise__in=fund_enterprises_for(user),
-        )
-        .select_related("enterprise", "uploaded_by", "applied_by")
-        .first()
-    )

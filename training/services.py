@@ -8,17 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.imports.engine import ImportResult
-from core.models import ImportRecord
 from core.roles import is_sub_district_staff
-from core.services import (
-    audit_record,
-    import_execute,
-    import_record_apply_start,
-    import_upload_start,
-)
+from core.services import audit_record
 from enterprises.models import Enterprise
-from training.importers import TrainingFundImporter, version_of
+from enterprises.selectors import enterprises_acted_for
+from training.importers import version_of
 from training.models import (
     FIRST_YEAR,
     FundDeclaration,
@@ -27,51 +21,12 @@ from training.models import (
     FundRule,
     FundRuleChange,
 )
-from training.selectors import fund_enterprises_for
 
 
 def _may_declare_for(user: Any, enterprise_id: int | None) -> bool:
     return (
-        enterprise_id is not None and fund_enterprises_for(user).filter(pk=enterprise_id).exists()
+        enterprise_id is not None and enterprises_acted_for(user).filter(pk=enterprise_id).exists()
     )
-
-
-def fund_declarations_import(
-    *, user: Any, filename: str, content: bytes, dry_run: bool, source: str = "cli"
-) -> tuple[ImportResult, ImportRecord | None]:
-    """Staff load many enterprises' declarations at once, all-or-nothing (INTERFACES.md)."""
-    return import_execute(
-        kind=ImportRecord.Kind.TRAINING_FUNDS,
-        importer=TrainingFundImporter(actor=user, source=FundDeclaration.Source.COMMAND),
-        user=user,
-        filename=filename,
-        content=content,
-        dry_run=dry_run,
-        source=source,
-    )
-
-
-def fund_upload_preview(
-    *, user: Any, enterprise: Enterprise, filename: str, content: bytes
-) -> ImportRecord:
-    """HR upload their enterprise's declaration sheet; checked, nothing saved until confirmed."""
-    if not _may_declare_for(user, enterprise.pk):
-        raise PermissionDenied
-    return import_upload_start(
-        kind=ImportRecord.Kind.TRAINING_FUNDS,
-        user=user,
-        filename=filename,
-        content=content,
-        enterprise=enterprise,
-    )
-
-
-def fund_upload_apply(*, user: Any, record: ImportRecord) -> ImportRecord:
-    if record.kind != ImportRecord.Kind.TRAINING_FUNDS or not _may_declare_for(
-        user, record.enterprise_id
-    ):
-        raise PermissionDenied
-    return import_record_apply_start(record=record, user=user, confirm_departures=False)
 
 
 def fund_declaration_submit(

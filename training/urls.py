@@ -1,6 +1,8 @@
 from django.urls import path
 
+from imports.urls import template_urlpattern, upload_urlpatterns
 from training import views
+from training.importers import TRAINING_FUNDS
 
 app_name = "training"
 
@@ -8,13 +10,9 @@ urlpatterns = [
     path("funds/", views.funds_home, name="home"),
     path("funds/compliance/", views.funds_compliance, name="compliance"),
     path("funds/<int:enterprise_id>/", views.funds_enterprise, name="enterprise"),
-    path("funds/<int:enterprise_id>/template.xlsx", views.funds_template, name="template"),
-    path("funds/uploads/<int:pk>/", views.fund_upload, name="upload"),
-    path("funds/uploads/<int:pk>/confirm/", views.fund_upload_confirm, name="upload_confirm"),
-    path(
-        "funds/uploads/<int:pk>/annotated.xlsx",
-        views.fund_upload_annotated,
-        name="upload_annotated",
+    template_urlpattern(
+        "funds/<int:enterprise_id>/template.xlsx", kind=TRAINING_FUNDS, name="template"
     ),
+    *upload_urlpatterns("funds/uploads/", kind=TRAINING_FUNDS, name="upload"),
     path("funds/notices/<int:pk>/", views.fund_notice, name="notice"),
 ]

@@ -12,37 +12,32 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from compliance.selectors import labour_inspections_overdue
-from core.imports.annotate import annotated_workbook
-from core.models import ImportRecord
+from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
-from core.services import import_progress
 from enterprises.models import Enterprise, IndustrialPark, Village
-from training.forms import FundDeclarationForm, FundNoticeForm, FundUploadForm
-from training.importers import TRAINING_FUND_DATASET
+from enterprises.selectors import enterprises_acted_for
+from imports.forms import UploadForm
+from imports.selectors import uploads_visible_to
+from imports.views import upload_form_handle
+from training.forms import FundDeclarationForm, FundNoticeForm
+from training.importers import TRAINING_FUNDS
 from training.models import FundNotice
 from training.selectors import (
     SORTS,
     Status,
     fund_compliance,
     fund_declarations_of,
-    fund_enterprises_for,
     fund_notices_for,
     fund_rates_for,
-    fund_upload_detail,
-    fund_uploads_of,
 )
 from training.services import (
     fund_declaration_submit,
     fund_notice_read,
     fund_notices_send,
-    fund_upload_apply,
-    fund_upload_preview,
 )
-from workers.views import _xlsx_response
 
 
 def _require_declarer(request: HttpRequest) -> None:
@@ -61,14 +56,14 @@ def funds_home(request: HttpRequest) -> HttpResponse:
     _require_declarer(request)
     if is_sub_district_staff(request.user):
         return redirect("training:compliance")
-    enterprises = fund_enterprises_for(request.user)
+    enterprises = enterprises_acted_for(request.user)
     if len(enterprises[:2]) == 1:
         return redirect("training:enterprise", enterprise_id=enterprises[0].pk)
     return render(request, "training/funds_home.html", {"enterprises": enterprises})
 
 
 def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    enterprise = fund_enterprises_for(request.user).filter(pk=enterprise_id).first()
+    enterprise = enterprises_acted_for(request.user).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise Http404
     return enterprise
@@ -80,10 +75,6 @@ def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     _require_declarer(request)
     enterprise = _enterprise_or_404(request, enterprise_id)
     form = FundDeclarationForm(request.POST if "declare" in request.POST else None)
-    upload_form = FundUploadForm(
-        request.POST if "upload" in request.POST else None,
-        request.FILES if "upload" in request.POST else None,
-    )
     if request.method == "POST" and "declare" in request.POST and form.is_valid():
         try:
             _declaration, changed = fund_declaration_submit(
@@ -105,12 +96,14 @@ def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             else:
                 messages.info(request, gettext("与上次申报相同，没有改动。"))
             return redirect("training:enterprise", enterprise_id=enterprise.pk)
-    if request.method == "POST" and "upload" in request.POST and upload_form.is_valid():
-        upload = upload_form.cleaned_data["file"]
-        record = fund_upload_preview(
-            user=request.user, enterprise=enterprise, filename=upload.name, content=upload.read()
+    if request.method == "POST" and "upload" in request.POST:
+        upload_form, uploaded = upload_form_handle(
+            request, kind=TRAINING_FUNDS, enterprise=enterprise, label=gettext("经费申报表")
         )
-        return redirect("training:upload", pk=record.pk)
+        if uploaded is not None:
+            return uploaded
+    else:
+        upload_form = UploadForm(label=gettext("经费申报表"))
     return render(
         request,
         "training/funds_enterprise.html",
@@ -120,77 +113,11 @@ def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "notices": fund_notices_for(request.user, enterprise)[:20],
             "form": form,
             "upload_form": upload_form,
-            "uploads": fund_uploads_of(request.user, enterprise)[:10],
+            "uploads": uploads_visible_to(request.user, TRAINING_FUNDS)
+            .filter(enterprise=enterprise)
+            .defer("errors", "warnings", "details")[:10],
         },
     )
-
-
-@login_required
-def funds_template(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    _require_declarer(request)
-    enterprise = _enterprise_or_404(request, enterprise_id)
-    from training.workbook import fund_workbook
-
-    return _xlsx_response(
-        fund_workbook(enterprises=[enterprise]),
-        gettext("%(name)s教育培训经费申报表.xlsx") % {"name": enterprise.name},
-    )
-
-
-def _upload_or_404(request: HttpRequest, pk: int) -> ImportRecord:
-    record = fund_upload_detail(request.user, pk)
-    if record is None:
-        raise Http404
-    return record
-
-
-@login_required
-def fund_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """The preview of an uploaded declaration sheet: what would change, or every error."""
-    _require_declarer(request)
-    record = _upload_or_404(request, pk)
-    return render(
-        request,
-        "training/fund_upload.html",
-        {
-            "record": record,
-            "enterprise": record.enterprise,
-            "progress": import_progress(record),
-            "file_errors": [e for e in record.errors if e["row"] is None],
-            "row_errors": [e for e in record.errors if e["row"] is not None],
-        },
-    )
-
-
-@login_required
-@require_POST
-def fund_upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_declarer(request)
-    record = _upload_or_404(request, pk)
-    try:
-        fund_upload_apply(user=request.user, record=record)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("training:upload", pk=record.pk)
-
-
-@login_required
-def fund_upload_annotated(request: HttpRequest, pk: int) -> HttpResponse:
-    """The uploaded sheet back with a 错误说明 column, to fix in Excel."""
-    _require_declarer(request)
-    record = _upload_or_404(request, pk)
-    if record.status != ImportRecord.Status.INVALID:
-        raise Http404
-    with record.file.open("rb") as handle:
-        content = annotated_workbook(
-            handle.read(),
-            filename=record.original_name,
-            dataset=TRAINING_FUND_DATASET,
-            errors=record.errors,
-        )
-    stem = record.original_name.rsplit(".", 1)[0]
-    return _xlsx_response(content, gettext("%(name)s（错误说明）.xlsx") % {"name": stem})
 
 
 @login_required
@@ -199,7 +126,7 @@ def fund_notice(request: HttpRequest, pk: int) -> HttpResponse:
     _require_declarer(request)
     notice = (
         FundNotice.objects.select_related("enterprise", "sent_by")
-        .filter(pk=pk, enterprise__in=fund_enterprises_for(request.user))
+        .filter(pk=pk, enterprise__in=enterprises_acted_for(request.user))
         .first()
     )
     if notice is None:
@@ -361,6 +288,6 @@ def _compliance_export(year: int, rows: list) -> HttpResponse:
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _xlsx_response(
+    return xlsx_response(
         buffer.getvalue(), gettext("%(year)s年度教育培训经费达标情况.xlsx") % {"year": year}
     )

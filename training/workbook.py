@@ -48,3 +48,15 @@ def fund_workbook(*, enterprises: Iterable[Enterprise] = (), year: int | None = 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def fund_template(enterprise: Enterprise | None) -> bytes:
+    """The declaration sheet as the imports platform hands it out: the enterprise's code
+    filled in when there is one."""
+    return fund_workbook(enterprises=[enterprise] if enterprise is not None else [])
+
+
+def fund_template_filename(enterprise: Enterprise | None) -> str:
+    if enterprise is None:
+        return gettext("教育培训经费申报表.xlsx")
+    return gettext("%(name)s教育培训经费申报表.xlsx") % {"name": enterprise.name}

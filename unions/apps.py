@@ -7,20 +7,15 @@ class UnionsConfig(AppConfig):
     verbose_name = _("工会")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from imports import registry
+        from unions import receivers  # noqa: F401 - connects the membership history
+        from unions.importers import UNION_DATASET, UNIONS, UnionImporter
 
-        from core.signals import rows_written
-        from enterprises.models import Enterprise
-        from unions.figures import figures_changed
-        from workers.models import Employment, Worker
-
-        def changed(**kwargs: object) -> None:
-            figures_changed()
-
-        # The worker figures are computed from these three tables (unions.figures).
-        for model in (Worker, Employment, Enterprise):
-            post_save.connect(changed, sender=model, weak=False, dispatch_uid="figures-%s" % model)
-            post_delete.connect(
-                changed, sender=model, weak=False, dispatch_uid="figures-d-%s" % model
+        registry.register(
+            registry.DataSetRegistration(
+                kind=UNIONS,
+                label=_("工会组织"),
+                dataset=UNION_DATASET,
+                importer=UnionImporter.from_context,
             )
-        rows_written.connect(changed, weak=False, dispatch_uid="figures-bulk")
+        )

@@ -15,11 +15,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.cells import name_key, normalise_text, parse_choice, parse_date, parse_text
 from core.identity import parse_uscc
-from core.imports.engine import (
+from core.text import name_key
+from enterprises.importers import ENTERPRISE_DATASET
+from enterprises.models import Enterprise, Village
+from imports.cells import normalise_text, parse_choice, parse_date, parse_text
+from imports.engine import (
     Column,
     DataSet,
+    ImportContext,
     Importer,
     ImportRefused,
     ParsedRow,
@@ -27,8 +31,6 @@ from core.imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from enterprises.importers import ENTERPRISE_DATASET
-from enterprises.models import Enterprise, Village
 from unions.models import UnionCoverage, UnionOrganisation
 
 NAME = "工会名称"
@@ -119,6 +121,8 @@ def parse_enterprise_codes(value: object) -> list[str]:
 
 _REGISTER_VILLAGE = next(c for c in ENTERPRISE_DATASET.columns if c.name == VILLAGE)
 
+UNIONS = "unions"
+
 UNION_DATASET = DataSet(
     name="工会组织",
     sheet_name="工会组织",
@@ -179,6 +183,10 @@ class UnionImporter(Importer):
     def __init__(self, *, user: Any = None):
         self.user = user if getattr(user, "pk", None) else None
         self.today = timezone.localdate()
+
+    @classmethod
+    def from_context(cls, context: ImportContext) -> "UnionImporter":
+        return cls(user=context.actor)
 
     def check(self, rows: list[ParsedRow], report: Report) -> None:
         first_row: dict[str, int] = {}

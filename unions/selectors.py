@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.rates import rate
 from enterprises.models import Enterprise, IndustrialPark, Village
-from unions.figures import worker_figures
 from unions.models import UnionCoverage, UnionOrganisation
+from workers.figures import worker_figures
 
 
 def enterprises_with_union_on(
@@ -99,36 +99,30 @@ def _worker_counts(counts: dict[str, int]) -> dict[str, int]:
 class CoverageDashboard:
     rows: dict[str, list[CoverageRow]]  # "overall", "village", "park", "above_scale"
     enterprise_counts: dict[Any, dict[str, int]]  # enterprise pk → worker counts
-    figures: dict[str, Any]  # the report figures of DOMAIN.md for the same day
 
 
 def coverage_dashboard(
     day: datetime.date, workers_by_group: dict[str, dict[Any, dict[str, int]]] | None = None
 ) -> CoverageDashboard:
     """Union establishment and membership overall, by village/community, by industrial park and
-    above-scale vs. others, as of `day`. The overall line is computed exactly as the report's
-    figures (DOMAIN.md), so the dashboard and `build_report` agree for the same date."""
+    above-scale vs. others, as of `day`. The overall line comes from the same inputs as the
+    report's figures (`union_coverage_counts` and `workers.figures.worker_figures`), so the
+    dashboard and `build_report` agree for the same date."""
     names: dict[str, dict[Any, str]] = {
         "village": dict(Village.objects.values_list("pk", "name")),
         "park": dict(IndustrialPark.objects.values_list("pk", "name")),
         "above_scale": {True: str(_("规上企业")), False: str(_("规下企业"))},
     }
-    from reports.selectors import report_figures  # reports builds on this module
-
     if workers_by_group is None:
         workers_by_group = worker_figures(day)
-    figures = report_figures(as_of=day, workers=workers_by_group["overall"][None])
     result: dict[str, list[CoverageRow]] = {
         "overall": [
             CoverageRow(
                 label=str(_("全街道")),
                 filters={},
-                enterprises=figures["enterprises_total"],
-                covered=figures["enterprises_with_union"],
-                workers=figures["workers_total"],
-                members=figures["union_members"],
-                frontline=figures["frontline_workers"],
-                frontline_party=figures["frontline_party_members"],
+                enterprises=Enterprise.objects.count(),
+                covered=union_coverage_counts(day)["with_union"],
+                **_worker_counts(workers_by_group["overall"][None]),
             )
         ]
     }
@@ -152,9 +146,7 @@ def coverage_dashboard(
         if group == "above_scale":
             rows.sort(key=lambda r: r.filters[group] != "1")
         result[group] = rows
-    return CoverageDashboard(
-        rows=result, enterprise_counts=workers_by_group["enterprise"], figures=figures
-    )
+    return CoverageDashboard(rows=result, enterprise_counts=workers_by_group["enterprise"])
 
 
 def coverage_enterprises(

@@ -8,29 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.imports.engine import ImportResult
-from core.models import ImportRecord
 from core.roles import Role, has_role, is_sub_district_staff
-from core.services import audit_record, import_execute
-from unions.importers import UnionImporter
+from core.services import audit_record
 from unions.models import UnionMembershipChange, UnionOrganisation
 from workers.models import Worker
-
-
-def union_organisations_import(
-    *, user: Any, filename: str, content: bytes, dry_run: bool, source: str = "web"
-) -> tuple[ImportResult, ImportRecord | None]:
-    """Load 工会组织 with their current coverage, all-or-nothing; coverage that a union no longer
-    lists is ended, never deleted (INTERFACES.md, DOMAIN.md)."""
-    return import_execute(
-        kind=ImportRecord.Kind.UNIONS,
-        importer=UnionImporter(user=user),
-        user=user,
-        filename=filename,
-        content=content,
-        dry_run=dry_run,
-        source=source,
-    )
 
 
 def union_membership_correct(

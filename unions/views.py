@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
+from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
 from unions.forms import MembershipCorrectionForm
 from unions.models import UnionMembershipChange
@@ -27,7 +28,6 @@ from unions.selectors import (
 from unions.services import union_membership_correct
 from workers.models import Worker
 from workers.selectors import worker_detail
-from workers.views import _xlsx_response
 
 
 def _require_union_access(request: HttpRequest) -> None:
@@ -195,7 +195,7 @@ def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _xlsx_response(
+    return xlsx_response(
         buffer.getvalue(), gettext("企业工会覆盖_%(day)s.xlsx") % {"day": day.isoformat()}
     )
 

@@ -5,3 +5,43 @@ from django.utils.translation import gettext_lazy as _
 class WorkersConfig(AppConfig):
     name = "workers"
     verbose_name = _("产业工人")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from core.signals import rows_written
+        from enterprises.models import Enterprise
+        from enterprises.selectors import enterprises_acted_for
+        from imports import registry
+        from workers.figures import figures_changed
+        from workers.importers import ROSTER, ROSTER_DATASET, RosterImporter
+        from workers.models import Employment, Worker
+        from workers.roster_workbook import roster_template, roster_template_filename
+        from workers.views import roster_upload_details
+
+        registry.register(
+            registry.DataSetRegistration(
+                kind=ROSTER,
+                label=_("花名册"),
+                dataset=ROSTER_DATASET,
+                importer=RosterImporter.from_context,
+                enterprises_for=enterprises_acted_for,
+                template=roster_template,
+                template_filename=roster_template_filename,
+                url_name="workers:roster_upload",
+                detail_template="workers/roster_upload.html",
+                detail_context=roster_upload_details,
+                enterprise_url_name="workers:roster_enterprise",
+            )
+        )
+
+        def changed(**kwargs: object) -> None:
+            figures_changed()
+
+        # The worker figures are computed from these three tables (workers.figures).
+        for model in (Worker, Employment, Enterprise):
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid="figures-%s" % model)
+            post_delete.connect(
+                changed, sender=model, weak=False, dispatch_uid="figures-d-%s" % model
+            )
+        rows_written.connect(changed, weak=False, dispatch_uid="figures-bulk")

@@ -13,8 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.bulk import concrete_field, insert_rows, update_rows
-from core.cells import (
+from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
+from core.identity import ResidentId, mask_id_number, parse_resident_id
+from enterprises.models import Enterprise
+from imports.bulk import concrete_field, insert_rows, update_rows
+from imports.cells import (
     parse_contract_type,
     parse_date,
     parse_phone,
@@ -23,11 +26,10 @@ from core.cells import (
     parse_text,
     parse_yes_no,
 )
-from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
-from core.identity import ResidentId, mask_id_number, parse_resident_id
-from core.imports.engine import (
+from imports.engine import (
     Column,
     DataSet,
+    ImportContext,
     Importer,
     ImportRefused,
     ParsedRow,
@@ -35,8 +37,8 @@ from core.imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from enterprises.models import Enterprise
 from workers.models import Employment, Worker
+from workers.signals import membership_changed
 
 NAME = "姓名"
 ID_NUMBER = "身份证号"
@@ -68,6 +70,9 @@ def _parse_sex(value: object) -> str:
         return Sex.FEMALE
     raise ValidationError(gettext("性别请填写“男”或“女”。"), code="sex")
 
+
+# The data set's key in the imports registry and on its import records.
+ROSTER = "roster"
 
 ROSTER_DATASET = DataSet(
     name="花名册",
@@ -160,6 +165,16 @@ class RosterImporter(Importer):
         # refusing the file: the user confirms them on the preview page.
         self.preview = preview
         self.today = timezone.localdate()
+
+    @classmethod
+    def from_context(cls, context: ImportContext) -> "RosterImporter":
+        assert context.enterprise is not None  # a roster is always one enterprise's
+        return cls(
+            enterprise=context.enterprise,
+            confirm_departures=context.confirm_departures,
+            preview=context.preview,
+            actor=context.actor,
+        )
 
     def check(self, rows: list[ParsedRow], report: Report) -> None:
         first_row: dict[str, int] = {}
@@ -426,8 +441,6 @@ class RosterImporter(Importer):
         """Keep each membership a roster starts or ends, with who uploaded it (issue 4)."""
         if not changes:
             return
-        from unions.models import UnionMembershipChange
-
         ids = dict(
             lookup_in_chunks(
                 Worker.objects.values_list("id_number", "pk"),
@@ -435,30 +448,15 @@ class RosterImporter(Importer):
                 [number for number, _member, _joined in changes],
             )
         )
-        actor = getattr(self.actor, "pk", None)
-        insert_rows(
-            UnionMembershipChange,
-            (
-                "worker_id",
-                "is_member",
-                "joined_on",
-                "source",
-                "note",
-                "changed_by_id",
-                "changed_at",
-            ),
-            (
-                (
-                    ids[number],
-                    member,
-                    joined,
-                    UnionMembershipChange.Source.ROSTER,
-                    self.enterprise.name[:200],
-                    actor,
-                    now,
-                )
-                for number, member, joined in changes
-            ),
+        # The unions app keeps the membership history (unions.receivers); inside this
+        # transaction, so the history and the roster are written together or not at all.
+        membership_changed.send(
+            sender=Worker,
+            changes=[(ids[number], member, joined) for number, member, joined in changes],
+            source="roster",
+            note=self.enterprise.name[:200],
+            actor_id=getattr(self.actor, "pk", None),
+            at=now,
         )
 
     def lock(self) -> None:

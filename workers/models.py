@@ -126,7 +126,7 @@ class Employment(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "departure_date"]),
             models.Index(fields=["hire_date", "departure_date"]),
-            # Workers in more than one job on a day, from the index alone (unions.figures).
+            # Workers in more than one job on a day, from the index alone (workers.figures).
             models.Index(
                 fields=["worker", "hire_date", "departure_date"], name="employment_worker_dates"
             ),

@@ -8,6 +8,7 @@ sheet explains every column (INTERFACES.md: a downloadable template for each dat
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -136,3 +137,12 @@ def roster_workbook(*, title: str, employments: Iterable[Employment] = ()) -> by
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def roster_template(enterprise: object = None) -> bytes:
+    """The empty roster template, as the imports platform hands it out."""
+    return roster_workbook(title=gettext("职工花名册（请勿修改表头）"))
+
+
+def roster_template_filename(enterprise: object = None) -> str:
+    return gettext("职工花名册模板.xlsx")

@@ -4,9 +4,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from core.models import ImportRecord
 from core.roles import Role, has_role, is_sub_district_staff
-from enterprises.models import Enterprise
 from workers.models import Employment, Worker
 
 
@@ -36,29 +34,3 @@ def workers_visible_to(user: Any) -> QuerySet[Worker]:
 def worker_detail(*, user: Any, pk: int) -> Worker:
     """Raises Worker.DoesNotExist for a worker the user may not see: no access looks like none."""
     return workers_visible_to(user).get(pk=pk)
-
-
-def roster_enterprises_for(user: Any) -> QuerySet[Enterprise]:
-    """Enterprises whose roster the user may upload: staff any, HR their own (DOMAIN.md)."""
-    queryset = Enterprise.objects.select_related("village", "park").order_by("name")
-    if is_sub_district_staff(user):
-        return queryset
-    if has_role(user, Role.HR):
-        return queryset.filter(hr_users=user)
-    return queryset.none()
-
-
-def roster_uploads_visible_to(user: Any) -> QuerySet[ImportRecord]:
-    """Roster uploads of the enterprises the user may upload for."""
-    return (
-        ImportRecord.objects.filter(
-            kind=ImportRecord.Kind.ROSTER, enterprise__in=roster_enterprises_for(user)
-        )
-        .select_related("enterprise", "uploaded_by", "applied_by")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def roster_upload_detail(*, user: Any, pk: int) -> ImportRecord:
-    """Raises ImportRecord.DoesNotExist for an upload the user may not see."""
-    return roster_uploads_visible_to(user).get(pk=pk)

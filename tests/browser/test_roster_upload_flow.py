@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from core.models import ImportRecord
 from core.roles import Role, roles_setup
+from imports.models import ImportRecord
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.workers.test_import_roster import person, row, write_xlsx
 from workers.models import Employment, Worker

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from core.models import ImportRecord
 from enterprises.models import Enterprise, IndustrialPark, Village
+from imports.models import ImportRecord
 from tests.commands import run_json_command
 from tests.factories import make_uscc
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.models import ImportRecord
+from imports.models import ImportRecord
 from tests.commands import run_json_command
 from tests.factories import EnterpriseFactory, make_uscc
 from training.models import FundDeclaration, FundDeclarationVersion

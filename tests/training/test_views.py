@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import ImportRecord
+from imports.models import ImportRecord
 from tests.factories import EnterpriseFactory
 from training.models import FundDeclaration, FundNotice, FundNoticeReceipt, FundRule
 from training.workbook import fund_workbook

@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.models import ImportRecord
 from enterprises.models import Village
+from imports.models import ImportRecord
+from imports.services import dataset_import
 from tests.commands import run_json_command
 from tests.factories import EnterpriseFactory, UserFactory, VillageFactory, make_uscc
-from unions.importers import parse_union_kind
+from unions.importers import UNIONS, parse_union_kind
 from unions.models import UnionCoverage, UnionOrganisation
-from unions.services import union_organisations_import
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_clean_file_creates_unions_and_coverage_from_founding_date(register, tmp
     }
     assert UnionOrganisation.objects.get(name="鹿山村联合工会").chair == ""
     record = ImportRecord.objects.get()
-    assert record.kind == ImportRecord.Kind.UNIONS
+    assert record.kind == UNIONS
     assert record.status == ImportRecord.Status.APPLIED
 
 
@@ -355,8 +355,8 @@ def test_a_union_that_left_and_comes_back_gets_a_new_coverage(register, tmp_path
 def test_changed_fields_are_listed_and_absent_columns_left_alone(register, tmp_path):
     user = UserFactory(username="staff")
     first = write_xlsx(tmp_path / "a.xlsx", [HEADER, *good_rows()])
-    union_organisations_import(
-        user=user, filename="a.xlsx", content=first.read_bytes(), dry_run=False
+    dataset_import(
+        kind=UNIONS, user=user, filename="a.xlsx", content=first.read_bytes(), dry_run=False
     )
     assert set(UnionCoverage.objects.values_list("created_by", flat=True)) == {user.pk}
 
@@ -368,8 +368,8 @@ def test_changed_fields_are_listed_and_absent_columns_left_alone(register, tmp_p
         ["鹿山村联合工会", "联合工会", make_uscc(6), ""],
     ]
     second = write_xlsx(tmp_path / "b.xlsx", [header, *rows])
-    result, record = union_organisations_import(
-        user=user, filename="b.xlsx", content=second.read_bytes(), dry_run=False
+    result, record = dataset_import(
+        kind=UNIONS, user=user, filename="b.xlsx", content=second.read_bytes(), dry_run=False
     )
 
     assert result.ok and (result.counts["updated"], result.counts["unchanged"]) == (2, 1)

@@ -5,7 +5,7 @@ false, a file-level error (row null) in Chinese saying what is wrong, and the en
 exactly as it was. The last cases are traps that must *not* be refused: lying sheet dimensions,
 hidden or extra sheets, and text that looks like a formula.
 
-Files are built inside each test; the hostile byte builders come from tests.core.test_reading.
+Files are built inside each test; the hostile byte builders come from tests.imports.test_reading.
 """
 
 import csv
@@ -21,11 +21,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.imports.reading import MAX_DATA_ROWS, MAX_FILE_BYTES
-from core.models import ImportRecord
 from enterprises.models import Enterprise
+from imports.models import ImportRecord
+from imports.reading import MAX_DATA_ROWS, MAX_FILE_BYTES
 from tests.commands import run_json_command
-from tests.core.test_reading import (
+from tests.imports.test_reading import (
     _CT,
     _MAIN,
     build_cfb,

@@ -17,12 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.urls import reverse
 
-from core.models import ImportRecord
-from core.services import import_progress, import_record_apply
+from imports.models import ImportRecord
+from imports.services import import_progress, import_record_apply, upload_apply, upload_preview
 from tests.factories import EnterpriseFactory, make_id_number
 from tests.workers.test_import_roster import row, write_xlsx
+from workers.importers import ROSTER
 from workers.models import Employment, Worker
-from workers.services import roster_upload_apply, roster_upload_preview
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,8 +104,12 @@ def test_progress_is_reported_while_a_task_runs(worker_thread, hr_setup, tmp_pat
     hr_user, enterprise = hr_setup
     seen: list[int] = []
     path = write_xlsx(tmp_path / "big.xlsx", many_rows(6000))
-    record = roster_upload_preview(
-        user=hr_user, enterprise=enterprise, filename="big.xlsx", content=path.read_bytes()
+    record = upload_preview(
+        kind=ROSTER,
+        user=hr_user,
+        enterprise=enterprise,
+        filename="big.xlsx",
+        content=path.read_bytes(),
     )
 
     def done() -> bool:
@@ -127,7 +131,8 @@ def test_two_applies_for_one_enterprise_never_interleave(transactional_db, roles
     first = many_rows(1500, 岗位="甲岗")
     second = many_rows(1500, 岗位="乙岗")
     records = [
-        roster_upload_preview(
+        upload_preview(
+            kind=ROSTER,
             user=staff,
             enterprise=enterprise,
             filename=name,
@@ -179,18 +184,20 @@ def test_a_worker_killed_mid_apply_leaves_nothing_half_written_and_can_be_retrie
     # Ten workers on the roster; the new file keeps nine, adds five, one departs.
     kept = [row(n) for n in range(10)]
     settings.IMPORT_ASYNC_FROM_BYTES = 10**9  # the first roster in the request
-    record = roster_upload_preview(
+    record = upload_preview(
+        kind=ROSTER,
         user=hr_user,
         enterprise=enterprise,
         filename="first.xlsx",
         content=write_xlsx(tmp_path / "first.xlsx", kept).read_bytes(),
     )
-    roster_upload_apply(user=hr_user, record=record)
+    upload_apply(user=hr_user, record=record)
     assert status_of(record) == ImportRecord.Status.APPLIED
     settings.IMPORT_ASYNC_FROM_BYTES = 1
     leaving = Employment.objects.get(worker__name="职工9")
 
-    record = roster_upload_preview(
+    record = upload_preview(
+        kind=ROSTER,
         user=hr_user,
         enterprise=enterprise,
         filename="second.xlsx",
@@ -207,7 +214,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_half_written_and_can_be_retrie
             blocker.execute(
                 "SELECT id FROM workers_employment WHERE id = %s FOR UPDATE", [leaving.pk]
             )
-            roster_upload_apply(user=hr_user, record=record)
+            upload_apply(user=hr_user, record=record)
             wait_for(_departure_update_waits, what="the task to block mid-apply")
             worker.send_signal(signal.SIGKILL)
             worker.wait(30)
@@ -224,9 +231,9 @@ def test_a_worker_killed_mid_apply_leaves_nothing_half_written_and_can_be_retrie
     assert import_progress(record)["stalled"]
     worker = _worker_process()
     try:
-        from workers.services import roster_upload_retry
+        from imports.services import upload_retry
 
-        roster_upload_retry(user=hr_user, record=record)
+        upload_retry(user=hr_user, record=record)
         wait_for(lambda: status_of(record) == ImportRecord.Status.APPLIED, what="retry")
     finally:
         worker.kill()
@@ -300,7 +307,7 @@ def test_a_broker_that_is_down_leaves_the_upload_retryable(
 ):
     from kombu.exceptions import OperationalError
 
-    from core import tasks
+    from imports import tasks
 
     hr_user, enterprise = hr_setup
     client.force_login(hr_user)

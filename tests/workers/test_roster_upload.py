@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.models import ImportRecord
+from imports.models import ImportRecord
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 from tests.workers.test_import_roster import person, row, write_xlsx
 from workers.models import Employment, Worker
@@ -243,8 +243,11 @@ def test_staff_upload_a_roster_for_any_enterprise_from_the_admin(client, staff_u
     enterprise = EnterpriseFactory(name="任一企业")
     client.force_login(staff_user)
     change = client.get(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]))
-    url = reverse("admin:enterprises_enterprise_roster_upload", args=[enterprise.pk])
+    url = reverse("admin:enterprises_enterprise_upload", args=[enterprise.pk, "roster"])
     assert url in change.content.decode()
+    # The first address of this page still leads to it.
+    old = reverse("admin:enterprises_enterprise_roster_upload", args=[enterprise.pk])
+    assert "上传花名册" in client.get(old).content.decode()
     path = write_xlsx(tmp_path / "a.xlsx", [row(1)])
     with path.open("rb") as handle:
         response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", handle.read())})
@@ -313,7 +316,7 @@ def test_history_page_queries_do_not_grow_with_uploads(client, hr_user, enterpri
 def test_an_expired_preview_says_so_and_cannot_be_confirmed(client, hr_user, enterprise, tmp_path):
     import datetime
 
-    from core.services import import_previews_expire
+    from imports.services import import_previews_expire
 
     client.force_login(hr_user)
     upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))

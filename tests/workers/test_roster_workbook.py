@@ -7,10 +7,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from imports.services import dataset_import
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
+from workers.importers import ROSTER
 from workers.models import Employment, Worker
 from workers.roster_workbook import roster_workbook
-from workers.services import roster_import
 
 
 def test_template_round_trip_fill_and_upload_applies(db):
@@ -38,7 +39,8 @@ def test_template_round_trip_fill_and_upload_applies(db):
     workbook.save(buffer)
 
     enterprise = EnterpriseFactory()
-    result, _ = roster_import(
+    result, _ = dataset_import(
+        kind=ROSTER,
         user=None,
         enterprise=enterprise,
         filename="t.xlsx",
@@ -65,8 +67,13 @@ def test_export_then_upload_is_all_unchanged(db, settings, tmp_path):
     employments = Employment.objects.filter(enterprise=enterprise).select_related("worker")
 
     content = roster_workbook(title="导出", employments=employments)
-    result, _ = roster_import(
-        user=None, enterprise=enterprise, filename="e.xlsx", content=content, dry_run=False
+    result, _ = dataset_import(
+        kind=ROSTER,
+        user=None,
+        enterprise=enterprise,
+        filename="e.xlsx",
+        content=content,
+        dry_run=False,
     )
 
     assert result.ok, [e.as_dict() for e in result.errors]

@@ -3,10 +3,11 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext
 
 from core.identity import parse_uscc
-from core.imports.command import ImportCommand
-from core.imports.engine import ImportResult, refusal_result
 from enterprises.models import Enterprise
-from workers.services import roster_import
+from imports.command import ImportCommand
+from imports.engine import ImportResult, refusal_result
+from imports.services import dataset_import
+from workers.importers import ROSTER
 
 
 class Command(ImportCommand):
@@ -30,7 +31,8 @@ class Command(ImportCommand):
                 % {"uscc": options["enterprise"]},
                 dry_run=dry_run,
             )
-        result, _record = roster_import(
+        result, _record = dataset_import(
+            kind=ROSTER,
             user=None,
             enterprise=enterprise,
             filename=filename,

@@ -1,15 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from core.models import ImportRecord
-from core.services import import_record_create
+from imports.services import import_record_create
 
 
 @pytest.fixture
 def record(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return import_record_create(
-        kind=ImportRecord.Kind.ENTERPRISES,
+        kind="enterprises",
         user=None,
         filename="名录.xlsx",
         content=b"original bytes",
@@ -19,7 +18,7 @@ def record(db, settings, tmp_path):
 
 def test_staff_downloads_the_original_upload(client, staff_user, record):
     client.force_login(staff_user)
-    response = client.get(reverse("admin:core_importrecord_download", args=[record.pk]))
+    response = client.get(reverse("admin:imports_importrecord_download", args=[record.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"original bytes"
     assert "attachment" in response["Content-Disposition"]
@@ -27,11 +26,11 @@ def test_staff_downloads_the_original_upload(client, staff_user, record):
 
 def test_union_officer_cannot_download_uploads(client, union_user, record):
     client.force_login(union_user)
-    response = client.get(reverse("admin:core_importrecord_download", args=[record.pk]))
+    response = client.get(reverse("admin:imports_importrecord_download", args=[record.pk]))
     assert response.status_code == 404
 
 
 def test_uploads_are_not_public_media(client, record):
     assert client.get("/media/" + record.file.name).status_code == 404
-    response = client.get(reverse("admin:core_importrecord_download", args=[record.pk]))
+    response = client.get(reverse("admin:imports_importrecord_download", args=[record.pk]))
     assert response.status_code == 302

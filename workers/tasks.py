@@ -1,13 +1,15 @@
-"""Background work of the unions app; thin, by date."""
+"""Background work of the workers app; thin, by date."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from unions.figures import figures_warm
+from workers.figures import figures_warm
 
 
+# The name it had in the unions app, so queued messages still resolve.
 @shared_task(
+    name="unions.tasks.figures_warm_task",
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=3,

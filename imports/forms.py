@@ -2,19 +2,24 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.imports.reading import MAX_FILE_BYTES
+from imports.reading import MAX_FILE_BYTES
 
 ACCEPTED = ".xlsx,.xls,.ods,.csv"
 
 
-class RosterUploadForm(forms.Form):
+class UploadForm(forms.Form):
     """Shape only: one file, not too big. What is in it is the import's business."""
 
     file = forms.FileField(
-        label=_("花名册文件"),
+        label=_("文件"),
         help_text=_("支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK），不超过 20 MB。"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["file"].label = label
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -29,7 +34,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class RosterApplyForm(forms.Form):
+class ApplyForm(forms.Form):
     confirm_departures = forms.BooleanField(
         label=_("我已核对：名单中没有的这些职工确已离职"), required=False
     )

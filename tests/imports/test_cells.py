@@ -9,7 +9,13 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.cells import (
+from core.choices import (
+    POLITICAL_STATUS_ALIASES,
+    ContractType,
+    PoliticalStatus,
+    SkillLevel,
+)
+from imports.cells import (
     is_blank,
     normalise_header,
     normalise_text,
@@ -22,12 +28,6 @@ from core.cells import (
     parse_skill_level,
     parse_text,
     parse_yes_no,
-)
-from core.choices import (
-    POLITICAL_STATUS_ALIASES,
-    ContractType,
-    PoliticalStatus,
-    SkillLevel,
 )
 
 

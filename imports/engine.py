@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
-from core.cells import is_blank, normalise_header
-from core.imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
 from core.signals import rows_written
+from imports.cells import is_blank, normalise_header
+from imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +153,17 @@ class Plan:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ImportContext:
+    """What an importer is built for: one run of one file."""
+
+    actor: Any  # the acting user; None for a command
+    enterprise: Any = None  # the enterprise an upload belongs to (from the page, never the file)
+    preview: bool = False  # the first step of a two-step upload: plan, write nothing
+    confirm_departures: bool = False
+    source: str = "web"  # "web", "admin" or "cli"
+
+
 class Importer:
     """Base for one data set. Subclasses set `dataset` and implement check/plan/apply.
 
@@ -165,6 +176,12 @@ class Importer:
     # Canonical names of the columns the file has; a column absent from the file leaves the
     # stored field untouched, while a blank cell in a present column clears it.
     columns_present: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_context(cls, context: ImportContext) -> Importer:
+        """The importer for one run (imports.registry); data sets that need the enterprise,
+        the actor or the preview flag override this."""
+        return cls()
 
     def check(self, rows: list[ParsedRow], report: Report) -> None:
         """Cross-row and database checks; the default checks nothing."""

@@ -198,7 +198,7 @@ def _committed() -> None:
     _bump()
     if not settings.FIGURES_WARM or not cache.add(_WARM_QUEUED_KEY, 1, timeout=300):
         return
-    from unions.tasks import figures_warm_task
+    from workers.tasks import figures_warm_task
 
     try:
         # A few seconds later: the other writes of the same burst have committed by then.

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.identity import ResidentId
-from core.imports.engine import Issue, ParsedFile, ParsedRow
+from imports.engine import Issue, ParsedFile, ParsedRow
 
 FORMAT_VERSION = 2
 

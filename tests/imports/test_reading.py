@@ -1,4 +1,4 @@
-"""core.imports.reading: every upload becomes rows or a clear refusal; no file harms the process.
+"""imports.reading: every upload becomes rows or a clear refusal; no file harms the process.
 
 Every file is built inside the test: openpyxl for ordinary workbooks, zipfile by hand for the
 hostile ones (calamine would abort the whole test process if a guard failed), and a tiny OLE2 /
@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.imports.reading import MAX_FILE_BYTES, Sheet, UnusableFile, read_sheet
+from imports.reading import MAX_FILE_BYTES, Sheet, UnusableFile, read_sheet
 
 # ---------------------------------------------------------------------------------------------
 # Builders

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from core.identity import ResidentId
-from core.imports.engine import Issue, ParsedFile, ParsedRow
-from core.imports.staging import dump_parsed, load_parsed
+from imports.engine import Issue, ParsedFile, ParsedRow
+from imports.staging import dump_parsed, load_parsed
 
 
 def test_every_value_type_comes_back_equal():

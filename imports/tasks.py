@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from core.services import import_previews_expire, import_record_apply, import_record_validate
+from imports.services import import_previews_expire, import_record_apply, import_record_validate
 
 # acks_late and reject_on_worker_lost (settings) redeliver the message if a worker dies; the
 # services claim the record first, so a repeated delivery never applies an upload twice.
@@ -17,17 +17,19 @@ _RETRY = {
 }
 
 
-@shared_task(**_RETRY)
+# Names pinned: they were registered under core.tasks, and queued messages and the stored
+# beat schedule (core 0004) name them so.
+@shared_task(name="core.tasks.import_validate_task", **_RETRY)
 def import_validate_task(record_id: int) -> None:
     import_record_validate(record_id=record_id)
 
 
-@shared_task(**_RETRY)
+@shared_task(name="core.tasks.import_apply_task", **_RETRY)
 def import_apply_task(record_id: int) -> None:
     import_record_apply(record_id=record_id)
 
 
-@shared_task(**_RETRY)
+@shared_task(name="core.tasks.import_previews_expire_task", **_RETRY)
 def import_previews_expire_task(days: int = 7) -> int:
     """Run daily by celery beat (schedule editable in the admin: 周期任务)."""
     return import_previews_expire(older_than=datetime.timedelta(days=days))

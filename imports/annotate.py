@@ -37,8 +37,8 @@ from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from core.imports.engine import DataSet, ImportRefused, MissingColumns, locate_header
-from core.imports.reading import Sheet, read_sheet
+from imports.engine import DataSet, ImportRefused, MissingColumns, locate_header
+from imports.reading import Sheet, read_sheet
 
 _EXCEL_MAX_ROWS = 1_048_576
 _EXCEL_MAX_TEXT = 32_767

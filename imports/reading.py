@@ -16,7 +16,7 @@ exception reaches Python). So every file is checked *before* calamine sees it:
 
 The pre-scans mirror what calamine 0.37 actually does (self-closing cells carry no value, the last
 `r` attribute wins, ODS repeats are capped at 16,384 columns …); where mirroring is uncertain they
-err on the side of refusing. Cell values are returned raw; core.cells normalises them.
+err on the side of refusing. Cell values are returned raw; imports.cells normalises them.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from functools import partial
 import openpyxl
 import pytest
 
-from core.cells import parse_text, parse_yes_no
-from core.imports import engine
-from core.imports.engine import Column, DataSet, Importer, ImportRefused, Plan, run_import
+from imports import engine
+from imports.cells import parse_text, parse_yes_no
+from imports.engine import Column, DataSet, Importer, ImportRefused, Plan, run_import
 
 # Real runs apply inside a database transaction.
 pytestmark = pytest.mark.django_db

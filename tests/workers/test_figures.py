@@ -1,4 +1,4 @@
-"""Worker figures (unions.figures) count distinct active workers per group exactly, however the
+"""Worker figures (workers.figures) count distinct active workers per group exactly, however the
 employments overlap, and the cached figures follow every kind of write."""
 
 import datetime
@@ -10,7 +10,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bulk import insert_rows
 from core.choices import (
     HIGH_SKILLED_LEVELS,
     PARTY_STATUSES,
@@ -21,11 +20,13 @@ from core.choices import (
 )
 from core.management.commands.seed_demo import Command as SeedDemo
 from enterprises.models import Enterprise, IndustrialPark, Village
+from imports.bulk import insert_rows
+from imports.services import dataset_import
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
 from tests.workers.test_roster_tasks import wait_for
-from unions.figures import COUNTS, GROUPS, worker_figures
+from workers.figures import COUNTS, GROUPS, worker_figures
+from workers.importers import ROSTER
 from workers.models import Employment
-from workers.services import roster_import
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 6, 30)
@@ -224,7 +225,8 @@ def test_cached_figures_follow_a_roster_upload_and_the_demo_data(cached, roles):
     assert active and workers_now() == active
 
     enterprise = Enterprise.objects.filter(employments__isnull=True).first() or EnterpriseFactory()
-    result, _ = roster_import(
+    result, _ = dataset_import(
+        kind=ROSTER,
         user=None,
         enterprise=enterprise,
         filename="r.csv",
@@ -268,7 +270,8 @@ def test_a_member_who_leaves_still_counts_on_earlier_days(db, monkeypatch):
 
     def upload(on, member):
         monkeypatch.setattr(timezone, "localdate", lambda *a: on)
-        result, _ = roster_import(
+        result, _ = dataset_import(
+            kind=ROSTER,
             user=None,
             enterprise=enterprise,
             filename="r.csv",

@@ -7,10 +7,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from core.imports.annotate import annotated_workbook
-from core.imports.engine import run_import
-from core.imports.reading import read_sheet
-from tests.core.test_reading import build_ods, build_xls, ods_cell, ods_row
+from imports.annotate import annotated_workbook
+from imports.engine import run_import
+from imports.reading import read_sheet
+from tests.imports.test_reading import build_ods, build_xls, ods_cell, ods_row
 from tests.factories import EnterpriseFactory, make_id_number
 from workers.importers import ROSTER_DATASET, RosterImporter
 

@@ -8,9 +8,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from core.models import ImportRecord
-from core.services import import_previews_expire
-from core.tasks import import_previews_expire_task
+from imports.models import ImportRecord
+from imports.services import import_previews_expire
+from imports.tasks import import_previews_expire_task
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def record(status: str, age_days: int) -> ImportRecord:
     made = ImportRecord(
-        kind=ImportRecord.Kind.ROSTER,
+        kind="roster",
         enterprise=EnterpriseFactory(),
         original_name="a.xlsx",
         sha256="0" * 64,

@@ -1,0 +1,561 @@
+"""The spreadsheet platform's writes: import records, one-step imports (commands) and uploads in
+two steps (preview, then apply on confirmation; STYLE.md rule 4)."""
+
+import datetime
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.services import audit_record
+from imports import registry
+from imports.engine import (
+    ImportContext,
+    Importer,
+    ImportResult,
+    Issue,
+    run_import,
+    run_parsed_import,
+)
+from imports.models import ImportRecord
+from imports.selectors import import_progress, progress_key, upload_enterprises_for
+from imports.staging import dump_parsed, load_parsed
+
+
+def import_record_create(
+    *,
+    kind: str,
+    user: Any,
+    filename: str,
+    content: bytes,
+    enterprise: Any = None,
+    source: str = "web",
+) -> ImportRecord:
+    """Keep the uploaded file and who sent it before any reading starts (STYLE.md rule 4)."""
+    record = ImportRecord(
+        kind=kind,
+        enterprise=enterprise,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        source=source,
+        original_name=filename[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+    record.file.save(filename, ContentFile(content), save=False)
+    record.save()
+    return record
+
+
+def import_record_finish(*, record: ImportRecord, result: Any, actor: Any) -> ImportRecord:
+    if result.applied:
+        record.status = ImportRecord.Status.APPLIED
+    elif result.exit_code == 2:
+        record.status = ImportRecord.Status.REFUSED
+    elif result.errors:
+        record.status = ImportRecord.Status.INVALID
+    else:
+        record.status = ImportRecord.Status.VALIDATED
+    record.sheet_name = result.sheet_name or ""
+    record.counts = result.counts
+    record.errors = [issue.as_dict() for issue in result.errors]
+    record.warnings = [issue.as_dict() for issue in result.warnings]
+    record.finished_at = timezone.now()
+    record.save()
+    audit_record(
+        actor=actor,
+        action="import.%s.%s" % (record.kind, record.status),
+        target=record,
+        counts=result.counts,
+    )
+    return record
+
+
+def import_execute(
+    *,
+    kind: str,
+    importer: Any,
+    user: Any,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    enterprise: Any = None,
+    source: str = "web",
+) -> tuple[Any, ImportRecord | None]:
+    """Run one import of any data set; a real run is recorded (who, file, outcome) around it,
+    a dry run writes nothing at all (INTERFACES.md)."""
+    record = None
+    if not dry_run:
+        record = import_record_create(
+            kind=kind,
+            user=user,
+            filename=filename,
+            content=content,
+            enterprise=enterprise,
+            source=source,
+        )
+    result = run_import(importer, content, filename=filename, dry_run=dry_run)
+    if record is not None:
+        import_record_finish(record=record, result=result, actor=user)
+    return result, record
+
+
+# Uploads in two steps: preview, then apply on confirmation.
+
+logger = logging.getLogger(__name__)
+
+# A run that keeps killing its worker (redelivered after each crash) is given up after this.
+MAX_ATTEMPTS = 3
+# Share of the bar each stage starts at, per step.
+_VALIDATE_STAGES = {"read": 2, "parse": 10, "check": 75, "plan": 85}
+_APPLY_STAGES = {"load": 5, "check": 20, "plan": 35, "apply": 60}
+
+
+def importer_for(record: ImportRecord, *, preview: bool) -> Importer:
+    """The data set's importer for an upload; the enterprise always comes from the record."""
+    return registry.get(record.kind).importer(
+        ImportContext(
+            actor=record.applied_by or record.uploaded_by,
+            enterprise=record.enterprise,
+            preview=preview,
+            confirm_departures=record.confirm_departures,
+            source=record.source,
+        )
+    )
+
+
+def _progress_reporter(
+    record: ImportRecord, stages: dict[str, int]
+) -> Callable[[str, int, int], None]:
+    labels = {
+        "read": gettext("读取文件"),
+        "load": gettext("读取已校验数据"),
+        "parse": gettext("逐行校验"),
+        "check": gettext("交叉检查"),
+        "plan": gettext("比对现有数据"),
+        "apply": gettext("写入数据库"),
+    }
+    order = list(stages)
+    key = progress_key(record)
+    cache.delete(key)  # each step's bar starts from zero
+
+    def report(stage: str, done: int, total: int) -> None:
+        start = stages.get(stage, 0)
+        following = order.index(stage) + 1 if stage in order else len(order)
+        end = stages[order[following]] if following < len(order) else 98
+        percent = start + (end - start) * done // max(total, 1)
+        cache.set(
+            key,
+            {"stage": labels.get(stage, stage), "percent": percent, "at": time.time()},
+            timeout=24 * 3600,
+        )
+
+    return report
+
+
+def _enqueue(task: Any, record_id: int) -> None:
+    """Send the task once the record is committed; a broker that is down leaves the upload
+    failed and retryable instead of failing the web request."""
+
+    def send() -> None:
+        try:
+            task.delay(record_id)
+        except Exception:
+            logger.exception("could not enqueue %s for import %s", task.name, record_id)
+            ImportRecord.objects.filter(pk=record_id).update(
+                status=ImportRecord.Status.FAILED,
+                errors=[
+                    Issue(
+                        None, None, gettext("任务队列暂时不可用，文件已保存，请稍后点击“重试”。")
+                    ).as_dict()
+                ],
+                updated_at=timezone.now(),
+            )
+
+    transaction.on_commit(send)
+
+
+def _runs_in_background(record: ImportRecord) -> bool:
+    return record.size >= settings.IMPORT_ASYNC_FROM_BYTES
+
+
+def import_upload_start(
+    *,
+    kind: str,
+    user: Any,
+    filename: str,
+    content: bytes,
+    enterprise: Any = None,
+) -> ImportRecord:
+    """Record an upload and check it: in the request for small files, in a task for large ones.
+
+    Nothing but the record and its staged rows is written: the data change on confirmation.
+    """
+    from imports.tasks import import_validate_task
+
+    record = import_record_create(
+        kind=kind, user=user, filename=filename, content=content, enterprise=enterprise
+    )
+    audit_record(actor=user, action="import.%s.uploaded" % kind, target=record)
+    if _runs_in_background(record):
+        _enqueue(import_validate_task, record.pk)
+    else:
+        import_record_validate(record_id=record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def _start_run(record_id: int, expected: tuple[str, ...], running: str) -> ImportRecord | None:
+    """Claim a record for a run; None when it is gone, done, or has failed too often."""
+    with transaction.atomic():
+        record = (
+            ImportRecord.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .filter(pk=record_id)
+            .first()
+        )
+        if record is None or record.status not in expected:
+            return None
+        record.attempts += 1
+        if record.attempts > MAX_ATTEMPTS:
+            record.status = ImportRecord.Status.FAILED
+            record.errors = [
+                Issue(
+                    None,
+                    None,
+                    gettext("该文件多次处理都未能完成，请检查文件后重新上传，或联系街道工作人员。"),
+                ).as_dict()
+            ]
+            record.save()
+            return None
+        record.status = running
+        record.save()
+    return record
+
+
+def _fail(record_id: int, exc: BaseException) -> None:
+    logger.exception("import %s failed", record_id, exc_info=exc)
+    ImportRecord.objects.filter(pk=record_id).update(
+        status=ImportRecord.Status.FAILED,
+        errors=[
+            Issue(
+                None,
+                None,
+                gettext(
+                    "处理时发生系统错误，数据没有任何改动。可以点击“重试”；如仍失败请联系街道。"
+                ),
+            ).as_dict()
+        ],
+        updated_at=timezone.now(),
+    )
+
+
+def import_record_validate(*, record_id: int) -> None:
+    """Preview an upload: read and check the file, plan against the data, keep the rows.
+
+    Writes only the record (status, counts, every error, the changes it would make).
+    """
+    record = _start_run(
+        record_id, (ImportRecord.Status.PENDING, ImportRecord.Status.VALIDATING), "validating"
+    )
+    if record is None:
+        return
+    try:
+        with record.file.open("rb") as handle:
+            content = handle.read()
+        result = run_import(
+            importer_for(record, preview=True),
+            content,
+            filename=record.original_name,
+            dry_run=True,
+            progress=_progress_reporter(record, _VALIDATE_STAGES),
+            keep_rows=True,
+        )
+        del content
+        if result.parsed is not None:
+            if record.staged_rows:
+                record.staged_rows.delete(save=False)
+            record.staged_rows.save(
+                "%d.json.gz" % record.pk, ContentFile(dump_parsed(result.parsed)), save=False
+            )
+            result.parsed = None
+        _store_result(record, result)
+        record.finished_at = None
+        record.save()
+    except Exception as exc:
+        _fail(record_id, exc)
+        return
+    audit_record(
+        actor=record.uploaded_by,
+        action="import.%s.%s" % (record.kind, record.status),
+        target=record,
+        counts=record.counts,
+    )
+
+
+def _store_result(record: ImportRecord, result: ImportResult) -> None:
+    if result.exit_code == 2:
+        record.status = ImportRecord.Status.REFUSED
+    elif result.errors:
+        record.status = ImportRecord.Status.INVALID
+    elif result.applied:
+        record.status = ImportRecord.Status.APPLIED
+    else:
+        record.status = ImportRecord.Status.VALIDATED
+    record.sheet_name = result.sheet_name or record.sheet_name
+    record.counts = result.counts
+    record.errors = [issue.as_dict() for issue in result.errors]
+    record.warnings = [issue.as_dict() for issue in result.warnings]
+    if result.details:
+        record.details = result.details
+
+
+def import_record_apply_start(
+    *, record: ImportRecord, user: Any, confirm_departures: bool
+) -> ImportRecord:
+    """The user confirms a clean preview; the data change in the request or in a task."""
+    from imports.tasks import import_apply_task
+
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportRecord.Status.VALIDATED:
+            raise ValidationError(
+                gettext("这次上传当前的状态是“%(status)s”，不能导入。")
+                % {"status": record.get_status_display()}
+            )
+        if record.details.get("departures_need_confirmation") and not confirm_departures:
+            raise ValidationError(
+                gettext("本次导入会把较多职工标记为离职，请勾选“确认这些职工已离职”后再导入。")
+            )
+        record.status = ImportRecord.Status.APPLYING
+        record.applied_by = user if getattr(user, "pk", None) else None
+        record.confirmed_at = timezone.now()
+        record.confirm_departures = confirm_departures
+        record.attempts = 0
+        record.save()
+        audit_record(actor=user, action="import.%s.confirmed" % record.kind, target=record)
+        if _runs_in_background(record):
+            _enqueue(import_apply_task, record.pk)
+    if not _runs_in_background(record):
+        import_record_apply(record_id=record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def import_record_apply(*, record_id: int) -> None:
+    """Apply a confirmed preview from its staged rows, in one transaction with the record's
+    status: a crash leaves nothing half-written and the upload still "导入中", to be retried;
+    a second run of an applied record does nothing."""
+    record = _start_run(record_id, (ImportRecord.Status.APPLYING,), "applying")
+    if record is None:
+        return
+    progress = _progress_reporter(record, _APPLY_STAGES)
+    try:
+        with transaction.atomic():
+            record = ImportRecord.objects.select_for_update().get(pk=record_id)
+            if record.status != ImportRecord.Status.APPLYING:
+                return
+            importer = importer_for(record, preview=False)
+            importer.lock()
+            newer = _applied_since(record)
+            if newer is not None:
+                record.status = ImportRecord.Status.REFUSED
+                record.errors = [
+                    Issue(
+                        None,
+                        None,
+                        gettext(
+                            "预览之后，%(time)s 已有另一份文件（%(name)s）导入。为避免用旧文件"
+                            "覆盖新数据，本次没有导入，请重新上传最新的文件。"
+                        )
+                        % {
+                            "time": timezone.localtime(newer.finished_at).strftime(
+                                "%Y-%m-%d %H:%M"
+                            ),
+                            "name": newer.original_name,
+                        },
+                    ).as_dict()
+                ]
+                record.finished_at = timezone.now()
+                record.save()
+                return
+            progress("load", 0, 1)
+            with record.staged_rows.open("rb") as handle:
+                parsed = load_parsed(handle.read())
+            result = run_parsed_import(importer, parsed, dry_run=False, progress=progress)
+            del parsed
+            _store_result(record, result)
+            record.finished_at = timezone.now()
+            record.save()
+            audit_record(
+                actor=record.applied_by,
+                action="import.%s.%s" % (record.kind, record.status),
+                target=record,
+                counts=record.counts,
+            )
+    except Exception as exc:
+        _fail(record_id, exc)
+        return
+    if record.status == ImportRecord.Status.APPLIED and record.staged_rows:
+        record.staged_rows.delete(save=True)
+
+
+def _applied_since(record: ImportRecord) -> ImportRecord | None:
+    """Another upload of the same data for the same enterprise applied after this preview."""
+    return (
+        ImportRecord.objects.filter(
+            kind=record.kind,
+            enterprise=record.enterprise,
+            status=ImportRecord.Status.APPLIED,
+            finished_at__gt=record.created_at,
+        )
+        .exclude(pk=record.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def import_record_retry(*, record: ImportRecord, user: Any) -> ImportRecord:
+    """Run a failed or stalled upload again from where it stopped; safe to repeat."""
+    from imports.tasks import import_apply_task, import_validate_task
+
+    progress = import_progress(record)
+    if record.status != ImportRecord.Status.FAILED and not progress["stalled"]:
+        raise ValidationError(gettext("这次上传没有中断，不需要重试。"))
+    applying = record.applied_by_id is not None or record.confirmed_at is not None
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportRecord.Status.APPLYING if applying else ImportRecord.Status.PENDING,
+        errors=[],
+        attempts=0,
+        updated_at=timezone.now(),
+    )
+    audit_record(actor=user, action="import.%s.retried" % record.kind, target=record)
+    if _runs_in_background(record):
+        _enqueue(import_apply_task if applying else import_validate_task, record.pk)
+    elif applying:
+        import_record_apply(record_id=record.pk)
+    else:
+        import_record_validate(record_id=record.pk)
+    record.refresh_from_db()
+    return record
+
+
+def import_previews_expire(*, older_than: datetime.timedelta) -> int:
+    """Previews never confirmed are dropped after a while: their staged rows hold personal
+    data (PIPL) and would only pile up. The record and the original file stay in the history."""
+    cutoff = timezone.now() - older_than
+    expired = 0
+    stale = ImportRecord.objects.filter(
+        status=ImportRecord.Status.VALIDATED, created_at__lt=cutoff
+    ).only("pk", "staged_rows", "kind")
+    for record in stale.iterator():
+        with transaction.atomic():
+            locked = (
+                ImportRecord.objects.select_for_update()
+                .filter(pk=record.pk, status=ImportRecord.Status.VALIDATED)
+                .first()
+            )
+            if locked is None:  # confirmed meanwhile
+                continue
+            if locked.staged_rows:
+                locked.staged_rows.delete(save=False)
+            locked.status = ImportRecord.Status.EXPIRED
+            locked.errors = [
+                Issue(
+                    None,
+                    None,
+                    gettext("预览超过 %(days)s 天没有确认，已过期，没有任何改动。请重新上传。")
+                    % {"days": older_than.days},
+                ).as_dict()
+            ]
+            locked.save()
+            expired += 1
+    return expired
+
+
+# One data set's import as a command or staff run it, and its upload pages' three actions.
+
+
+def dataset_import(
+    *,
+    kind: str,
+    user: Any,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    enterprise: Any = None,
+    confirm_departures: bool = False,
+    source: str = "web",
+) -> tuple[ImportResult, ImportRecord | None]:
+    """Import a whole file of a registered data set in one step, all-or-nothing (DOMAIN.md).
+
+    For a data set uploaded per enterprise, the upload belongs to `enterprise` whatever the
+    file says: callers pass the enterprise the user may act for, never one read from the file.
+    """
+    importer = registry.get(kind).importer(
+        ImportContext(
+            actor=user,
+            enterprise=enterprise,
+            confirm_departures=confirm_departures,
+            source=source,
+        )
+    )
+    return import_execute(
+        kind=kind,
+        importer=importer,
+        user=user,
+        filename=filename,
+        content=content,
+        dry_run=dry_run,
+        enterprise=enterprise,
+        source=source,
+    )
+
+
+def _may_upload_for(user: Any, kind: str, enterprise_id: int | None) -> bool:
+    enterprises = upload_enterprises_for(user, kind)
+    return (
+        enterprise_id is not None
+        and enterprises is not None
+        and enterprises.filter(pk=enterprise_id).exists()
+    )
+
+
+def upload_preview(
+    *, kind: str, user: Any, enterprise: Any, filename: str, content: bytes
+) -> ImportRecord:
+    """Keep an upload for an enterprise and check it; nothing else changes until confirmed.
+
+    The enterprise is the one the page belongs to (and the user may act for), never one read
+    from the file."""
+    if not _may_upload_for(user, kind, enterprise.pk):
+        raise PermissionDenied
+    return import_upload_start(
+        kind=kind, user=user, filename=filename, content=content, enterprise=enterprise
+    )
+
+
+def upload_apply(
+    *, user: Any, record: ImportRecord, confirm_departures: bool = False
+) -> ImportRecord:
+    """Apply a clean preview the user confirmed (with the second confirmation when DOMAIN.md's
+    departure limit is passed)."""
+    if not _may_upload_for(user, record.kind, record.enterprise_id):
+        raise PermissionDenied
+    return import_record_apply_start(
+        record=record, user=user, confirm_departures=confirm_departures
+    )
+
+
+def upload_retry(*, user: Any, record: ImportRecord) -> ImportRecord:
+    if not _may_upload_for(user, record.kind, record.enterprise_id):
+        raise PermissionDenied
+    return import_record_retry(record=record, user=user)
