@@ -38,6 +38,8 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check --preview --select PLC2701 --exclude tests,bench .
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "worklist",
     "compliance",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.filters import filter_by_groups
 from enterprises.models import Enterprise
 from training.models import (
     DEFAULT_EXTRACTION_RATE,
@@ -146,14 +147,9 @@ def fund_compliance(
     """Every enterprise of the register for `year`: declared or not, failing which rule by how
     much (staff's list, seed measure 11). Three queries whatever the size."""
     enterprises = Enterprise.objects.select_related("village", "park").order_by("name")
-    if village is not None:
-        enterprises = enterprises.filter(village_id=village)
-    if no_park:
-        enterprises = enterprises.filter(park__isnull=True)
-    elif park is not None:
-        enterprises = enterprises.filter(park_id=park)
-    if above_scale is not None:
-        enterprises = enterprises.filter(is_above_scale=above_scale)
+    enterprises = filter_by_groups(
+        enterprises, village=village, park=park, no_park=no_park, above_scale=above_scale
+    )
     enterprises = enterprises.prefetch_related(
         Prefetch(
             "fund_declarations",

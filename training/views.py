@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from compliance.selectors import labour_inspections_overdue
 from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
+from enterprises.filters import group_filters_from
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_acted_for
 from imports.forms import UploadForm
@@ -151,16 +152,8 @@ def _year(request: HttpRequest) -> int:
 
 
 def _filters(request: HttpRequest) -> dict:
-    filters: dict = {}
+    filters = group_filters_from(request.GET)
     get = request.GET
-    if get.get("village", "").isdigit():
-        filters["village"] = int(get["village"])
-    if get.get("park") == "none":
-        filters["no_park"] = True
-    elif get.get("park", "").isdigit():
-        filters["park"] = int(get["park"])
-    if get.get("above_scale") in ("0", "1"):
-        filters["above_scale"] = get["above_scale"] == "1"
     status = get.get("status", "")
     if status == "failing" or status in Status.LABELS:
         filters["status"] = status

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from core.rates import rate
+from enterprises.filters import filter_by_groups
 from enterprises.models import Enterprise, IndustrialPark, Village
 from unions.models import UnionCoverage, UnionOrganisation
 from workers.figures import worker_figures
@@ -172,14 +173,9 @@ def coverage_enterprises(
         )
         .order_by("-is_above_scale", "name", "pk")
     )
-    if village is not None:
-        queryset = queryset.filter(village_id=village)
-    if no_park:
-        queryset = queryset.filter(park__isnull=True)
-    elif park is not None:
-        queryset = queryset.filter(park_id=park)
-    if above_scale is not None:
-        queryset = queryset.filter(is_above_scale=above_scale)
+    queryset = filter_by_groups(
+        queryset, village=village, park=park, no_park=no_park, above_scale=above_scale
+    )
     if covered is not None:
         queryset = queryset.filter(is_covered=covered)
     if membership_below is not None:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
 from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
+from enterprises.filters import group_filters_from
 from unions.forms import MembershipCorrectionForm
 from unions.models import UnionMembershipChange
 from unions.selectors import (
@@ -104,16 +105,8 @@ def _with_counts(enterprises, counts: dict) -> list:
 
 
 def _list_filters(request: HttpRequest) -> dict:
-    filters: dict = {}
+    filters = group_filters_from(request.GET)
     get = request.GET
-    if get.get("village", "").isdigit():
-        filters["village"] = int(get["village"])
-    if get.get("park") == "none":
-        filters["no_park"] = True
-    elif get.get("park", "").isdigit():
-        filters["park"] = int(get["park"])
-    if get.get("above_scale") in ("0", "1"):
-        filters["above_scale"] = get["above_scale"] == "1"
     if get.get("covered") in ("0", "1"):
         filters["covered"] = get["covered"] == "1"
     return filters

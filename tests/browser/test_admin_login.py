@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from core.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,7 +18,7 @@ from core.choices import (
     PoliticalStatus,
     SkillLevel,
 )
-from core.management.commands.seed_demo import Command as SeedDemo
+from demo.management.commands.seed_demo import Command as SeedDemo
 from enterprises.models import Enterprise, IndustrialPark, Village
 from imports.bulk import insert_rows
 from imports.services import dataset_import
