@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from reports.models import ReportRun
-from reports.selectors import last_complete_period, previous_period
+from reports.selectors import last_complete_period
 from reports.services import report_build, report_request
 from training.models import FundDeclaration
 
@@ -76,7 +76,7 @@ def child(repeat: int) -> None:
     # The parent's throwaway database (PostgreSQL: a separate process can connect to it).
     connection.settings_dict["NAME"] = os.environ["BENCH_DATABASE_NAME"]
     settings.DEBUG = False
-    period = last_complete_period("quarterly")
+    period = str(last_complete_period("quarterly"))
     timings = [run_once(period) for _ in range(repeat)]
     run = ReportRun.objects.filter(period=period, is_current=True).get()
     print(
@@ -112,7 +112,7 @@ def main() -> None:
         begin = time.perf_counter()
         build(args.enterprises, args.workers)
         # The previous quarter has a report (its figures are the summary's comparison).
-        run_once(previous_period("quarterly", last_complete_period("quarterly")))
+        run_once(str(last_complete_period("quarterly").previous()))
         print(
             "built %d enterprises, %d workers in %.1f s"
             % (args.enterprises, args.workers, time.perf_counter() - begin),

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from core.choices import PARTY_STATUSES
+from core.periods import Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from party.models import (
@@ -57,18 +58,6 @@ def party_members_inconsistent() -> QuerySet[PartyBranchMember]:
     )
 
 
-def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a quarter, or of the whole year without one."""
-    if quarter is None:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("quarter must be 1 to 4, not %r" % quarter)
-    return (
-        datetime.date(year, 3 * quarter - 2, 1),
-        datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - datetime.timedelta(days=1),
-    )
-
-
 def branch_activity_summary(
     *, year: int, quarter: int | None = None, branches: QuerySet[PartyBranch] | None = None
 ) -> QuerySet[PartyBranch]:
@@ -76,7 +65,11 @@ def branch_activity_summary(
     `activity_count`, `three_meetings_one_lesson_count` (三会一课), `themed_party_day_count`,
     and `last_activity_on`: the latest activity up to the period's end, so a branch that held
     nothing in the period shows when it last did (seed measure 1). One query."""
-    start, end = period_bounds(year, quarter)
+    if quarter is None:  # the whole year
+        first, last = Quarter(year, 1), Quarter(year, 4)
+    else:
+        first = last = Quarter(year, quarter)
+    start, end = first.start, last.end
     branches = PartyBranch.objects.all() if branches is None else branches
     in_period = Q(activities__held_on__gte=start, activities__held_on__lte=end)
     return branches.annotate(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Quarter
 from reports.models import ReportDownload, ReportRun
 from reports.services import report_request
 
@@ -30,6 +31,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     list_filter = ["kind", "status", "is_current"]
+    list_select_related = ["requested_by"]
     readonly_fields = [f.name for f in ReportRun._meta.fields]
     actions = ["rerun"]
     change_list_template = "admin/reports/reportrun/change_list.html"
@@ -55,10 +57,8 @@ class ReportRunAdmin(admin.ModelAdmin):
             "reports.add_reportrun"
         ):
             raise PermissionDenied
-        today = timezone.localdate()
         form = ReportRequestForm(
-            request.POST or None,
-            initial={"period": "%dQ%d" % (today.year, (today.month - 1) // 3 + 1)},
+            request.POST or None, initial={"period": str(Quarter.of(timezone.localdate()))}
         )
         if request.method == "POST" and form.is_valid():
             try:

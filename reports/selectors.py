@@ -5,14 +5,13 @@ workbook, so every place shows the same number for the same date.
 """
 
 import datetime
-import re
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Month, Period, Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
@@ -79,29 +78,6 @@ FIGURE_LABELS = {
 }
 RATE_KEYS = frozenset(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key)
 
-_QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)
-
-
-def parse_quarter(quarter: str) -> tuple[int, int]:
-    """'2026Q4' → (2026, 4); raises ValueError with a Chinese message otherwise."""
-    match = _QUARTER.match(quarter.strip())
-    if not match:
-        raise ValueError(gettext("季度格式应为 2026Q4 这样的“年份Q季度”。"))
-    return int(match.group(1)), int(match.group(2))
-
-
-def quarter_end(year: int, quarter: int) -> datetime.date:
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-
-
-def quarter_as_of(quarter: str, today: datetime.date | None = None) -> datetime.date:
-    """The quarter's last day, or today if that is earlier (DOMAIN.md)."""
-    year, number = parse_quarter(quarter)
-    today = today or timezone.localdate()
-    return min(quarter_end(year, number), today)
-
 
 def report_figures(
     *, as_of: datetime.date, workers: dict[str, int] | None = None
@@ -156,11 +132,11 @@ def report_figures(
 
 
 def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str, Any]:
-    """The `build_report --json` object (INTERFACES.md)."""
-    year, number = parse_quarter(quarter)
-    as_of = quarter_as_of(quarter, today)
+    """The `build_report --json` object (INTERFACES.md); `quarter` as `Quarter.parse` reads it."""
+    period = Quarter.parse(quarter)
+    as_of = period.as_of(today)
     return {
-        "quarter": "%dQ%d" % (year, number),
+        "quarter": str(period),
         "as_of": as_of.isoformat(),
         "kpis": report_figures(as_of=as_of),
     }
@@ -168,46 +144,20 @@ def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str
 
 # --- Periods and frozen snapshots of the periodic reports (issue 6) --------------------------
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+def _period_type(kind: str) -> type[Quarter] | type[Month]:
+    return Quarter if kind == "quarterly" else Month
 
 
-def period_bounds(kind: str, period: str) -> tuple[str, datetime.date, datetime.date]:
-    """(canonical period, first day, last day); raises ValueError with a Chinese message."""
-    if kind == "quarterly":
-        year, number = parse_quarter(period)
-        start = datetime.date(year, 3 * number - 2, 1)
-        return "%dQ%d" % (year, number), start, quarter_end(year, number)
-    match = _MONTH.match(period.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(gettext("月份格式应为 2026-11 这样的“年份-月份”。"))
-    year, month = int(match.group(1)), int(match.group(2))
-    start = datetime.date(year, month, 1)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return "%d-%02d" % (year, month), start, following - datetime.timedelta(days=1)
+def report_period(kind: str, period: str) -> Period:
+    """The quarter ('2026Q4') or month ('2026-11') a report of `kind` covers; raises
+    ValueError with a Chinese message."""
+    return _period_type(kind).parse(period)
 
 
-def period_as_of(kind: str, period: str, today: datetime.date | None = None) -> datetime.date:
-    """The period's last day, or today if that is earlier (DOMAIN.md)."""
-    _canonical, _start, end = period_bounds(kind, period)
-    return min(end, today or timezone.localdate())
-
-
-def previous_period(kind: str, period: str) -> str:
-    _canonical, start, _end = period_bounds(kind, period)
-    day = start - datetime.timedelta(days=1)
-    if kind == "quarterly":
-        return "%dQ%d" % (day.year, (day.month - 1) // 3 + 1)
-    return "%d-%02d" % (day.year, day.month)
-
-
-def last_complete_period(kind: str, today: datetime.date | None = None) -> str:
+def last_complete_period(kind: str, today: datetime.date | None = None) -> Period:
     """The period that ended most recently (what the scheduled run reports on)."""
-    today = today or timezone.localdate()
-    if kind == "quarterly":
-        current = "%dQ%d" % (today.year, (today.month - 1) // 3 + 1)
-    else:
-        current = "%d-%02d" % (today.year, today.month)
-    return previous_period(kind, current)
+    return _period_type(kind).of(today or timezone.localdate()).previous()
 
 
 def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:

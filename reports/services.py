@@ -15,13 +15,7 @@ from django.utils.translation import gettext
 from core.services import audit_record
 from enterprises.models import Enterprise
 from reports.models import ReportDownload, ReportRun
-from reports.selectors import (
-    period_as_of,
-    period_bounds,
-    previous_period,
-    report_figures,
-    report_snapshot,
-)
+from reports.selectors import report_figures, report_period, report_snapshot
 from reports.workbook import ReportContent, report_workbook
 from unions.models import UnionCoverage
 from workers.figures import worker_figures
@@ -41,8 +35,8 @@ def report_request(*, kind: str, period: str, user: Any = None) -> ReportRun:
     While one request for the same period and kind is queued or running, asking again returns
     it (a unique constraint decides, so two beat processes or a double click make one run).
     """
-    period, _start, _end = period_bounds(kind, period)
-    as_of = period_as_of(kind, period)
+    requested = report_period(kind, period)
+    period, as_of = str(requested), requested.as_of()
     actor = user if getattr(user, "pk", None) else None
     try:
         with transaction.atomic():
@@ -164,14 +158,14 @@ def _content(run: ReportRun) -> ReportContent:
     from worklist.selectors import worklist_for_report
 
     snapshot = report_snapshot(run.as_of)
-    before = previous_period(run.kind, run.period)
+    before = report_period(run.kind, run.period).previous()
     previous_run = ReportRun.objects.filter(
-        kind=run.kind, period=before, is_current=True, status=ReportRun.Status.DONE
+        kind=run.kind, period=str(before), is_current=True, status=ReportRun.Status.DONE
     ).first()
     if previous_run is not None:
         previous = previous_run.figures
     else:  # never reported: the same figures as of the previous period's end, live
-        previous = {"kpis": report_figures(as_of=period_as_of(run.kind, before))}
+        previous = {"kpis": report_figures(as_of=before.as_of())}
     trend = [
         (r.period, r.figures)
         for r in ReportRun.objects.filter(
@@ -265,7 +259,7 @@ def _content(run: ReportRun) -> ReportContent:
         ),
         version=run.version,
         snapshot=snapshot,
-        previous_period=before,
+        previous_period=str(before),
         previous=previous,
         trend=trend,
         enterprises=enterprises,
@@ -283,10 +277,9 @@ def report_download_log(*, user: Any, run: ReportRun) -> ReportDownload:
 def report_file_for(*, kind: str, period: str) -> tuple[dict[str, Any], bytes]:
     """The figures and workbook of a period on demand (build_report --output), written the same
     way as a scheduled run but not recorded as one."""
-    period, _start, _end = period_bounds(kind, period)
+    requested = report_period(kind, period)
+    period = str(requested)
     latest = ReportRun.objects.filter(kind=kind, period=period).aggregate(n=Max("version"))["n"]
-    run = ReportRun(
-        kind=kind, period=period, as_of=period_as_of(kind, period), version=(latest or 0) + 1
-    )
+    run = ReportRun(kind=kind, period=period, as_of=requested.as_of(), version=(latest or 0) + 1)
     content = _content(run)
     return content.snapshot, report_workbook(content)

@@ -22,7 +22,7 @@ def report_build_task(run_id: int) -> None:
 @shared_task(ignore_result=True)
 def report_scheduled_task(kind: str = ReportRun.Kind.QUARTERLY) -> int:
     """Run by celery beat: the report of the period that has just ended."""
-    return report_request(kind=kind, period=last_complete_period(kind)).pk
+    return report_request(kind=kind, period=str(last_complete_period(kind))).pk
 
 
 @shared_task(ignore_result=True)

@@ -2,8 +2,6 @@
 figures with trends over every quarter, village/park drill-down, and a live quarter table.
 Aggregates only, never a named worker."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.periods import Quarter
 from core.roles import Role, has_role, is_sub_district_staff
 from reports.models import ReportRun
 from reports.selectors import (
@@ -57,7 +56,8 @@ def figures(request: HttpRequest) -> HttpResponse:
     """Officials' landing page: reports, latest figures with trends, and a live quarter."""
     _require_reports(request)
     today = timezone.localdate()
-    default = "%dQ%d" % (today.year, (today.month - 1) // 3 + 1)
+    current = Quarter.of(today)
+    default = str(current)
     quarter = request.GET.get("quarter", default)
     try:
         report = quarter_report(quarter, today)
@@ -66,11 +66,12 @@ def figures(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     else:
         error = ""
+    # This year's quarters so far and the two years before, newest first.
     quarters = [
-        "%dQ%d" % (year, q)
+        str(Quarter(year, number))
         for year in range(today.year, today.year - 3, -1)
-        for q in (4, 3, 2, 1)
-        if datetime.date(year, 3 * q - 2, 1) <= today
+        for number in (4, 3, 2, 1)
+        if Quarter(year, number) <= current
     ]
     runs = report_runs_visible_to(request.user)
     quarterly = list(

@@ -31,8 +31,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.sql import Query
 
 from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
+from workers.models import Employment, employment_active_on
 
 # Group name → the enterprise attribute it groups by (None: one group for everything).
 GROUPS = {
@@ -84,19 +86,31 @@ def _flags(day: datetime.date) -> tuple[list[str], list[Any]]:
     return flags, [day, day, *party_params, *skilled_params, *high_params, *technician_params]
 
 
-# Active on the day: hired on or before it, not departed by it (DOMAIN.md).
-_ACTIVE = "e.hire_date <= %s AND (e.departure_date IS NULL OR e.departure_date > %s)"
-_FROM = " FROM workers_employment e JOIN workers_worker w ON w.id = e.worker_id WHERE " + _ACTIVE
+def employment_active_sql(day: datetime.date, alias: str = "e") -> tuple[str, list[Any]]:
+    """The employments active on `day` as an SQL condition on the table alias `alias`, with
+    its parameters: the ORM's one definition (`workers.models.employment_active_on`) compiled,
+    so raw SQL and querysets cannot disagree. It compiles to the plain predicate the
+    (hire_date, departure_date) indexes serve, no subquery:
+    ("e"."hire_date" <= %s AND ("e"."departure_date" IS NULL OR "e"."departure_date" > %s))."""
+    query = Query(Employment)
+    where = query.build_where(employment_active_on(day))
+    where = where.relabeled_clone({query.get_initial_alias(): alias})
+    sql, params = query.get_compiler(connection=connection).compile(where)
+    return sql, list(params)
+
+
+_FROM = " FROM workers_employment e JOIN workers_worker w ON w.id = e.worker_id WHERE "
 
 
 def _row_counts(day: datetime.date) -> dict[int, list[int]]:
     """Enterprise pk → counts of active employment rows (not yet distinct workers)."""
     flags, params = _flags(day)
+    active, active_params = employment_active_sql(day)
     sums = ", ".join("SUM(CASE WHEN %s THEN 1 ELSE 0 END)" % flag for flag in flags)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.enterprise_id, %s%s GROUP BY e.enterprise_id" % (sums, _FROM),
-            [*params, day, day],
+            "SELECT e.enterprise_id, %s%s%s GROUP BY e.enterprise_id" % (sums, _FROM, active),
+            [*params, *active_params],
         )
         return {row[0]: [int(n) for n in row[1:]] for row in cursor.fetchall()}
 
@@ -105,21 +119,22 @@ def _multiple_job_rows(day: datetime.date) -> list[tuple[Any, ...]]:
     """(worker pk, enterprise pk, flag, flag, …) for every active employment of the workers
     active in more than one employment on `day` (few; found from an index alone)."""
     flags, params = _flags(day)
+    active, active_params = employment_active_sql(day)
     columns = ", ".join("CASE WHEN %s THEN 1 ELSE 0 END" % flag for flag in flags)
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.worker_id FROM workers_employment e WHERE %s"  # noqa: S608 (constants)
-            " GROUP BY e.worker_id HAVING COUNT(*) > 1" % _ACTIVE,
-            [day, day],
+            "SELECT e.worker_id FROM workers_employment e WHERE %s"  # noqa: S608 (no user text)
+            " GROUP BY e.worker_id HAVING COUNT(*) > 1" % active,
+            active_params,
         )
         workers = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(workers), 5000):
             chunk = workers[start : start + 5000]
             cursor.execute(
-                "SELECT e.worker_id, e.enterprise_id, %s%s AND e.worker_id IN (%s)"
-                % (columns, _FROM, ", ".join(["%s"] * len(chunk))),
-                [*params, day, day, *chunk],
+                "SELECT e.worker_id, e.enterprise_id, %s%s%s AND e.worker_id IN (%s)"
+                % (columns, _FROM, active, ", ".join(["%s"] * len(chunk))),
+                [*params, *active_params, *chunk],
             )
             rows.extend(cursor.fetchall())
     return rows

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -73,12 +75,17 @@ class Worker(models.Model):
             self.derive_from_id_number()
 
 
+def employment_active_on(day: datetime.date) -> Q:
+    """Employed on `day`: hired on or before it and not departed on or before it (DOMAIN.md:
+    a worker who departed today is not active today). The one definition: the queryset method
+    below filters by it and `workers.figures` compiles it into its raw SQL."""
+    return Q(hire_date__lte=day) & (Q(departure_date__isnull=True) | Q(departure_date__gt=day))
+
+
 class EmploymentQuerySet(models.QuerySet):
     def active_on(self, day):
-        """Employed on `day`: hired on or before it and not departed on or before it."""
-        return self.filter(hire_date__lte=day).filter(
-            Q(departure_date__isnull=True) | Q(departure_date__gt=day)
-        )
+        """The employments active on `day` (`employment_active_on`)."""
+        return self.filter(employment_active_on(day))
 
 
 class Employment(models.Model):

@@ -6,12 +6,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from core.periods import Quarter
 from core.roles import Role, has_role, is_sub_district_staff
 from worklist.models import Milestone, ReformTask, TaskFeedback
-
-
-def quarter_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 @dataclass
@@ -68,7 +65,7 @@ def task_row(task: Any, today: datetime.date) -> TaskRow:
         (task.deadline is not None and task.deadline < today)
         or any(m.is_overdue(today) for m in task.milestones.all())
     )
-    silent = task.latest_on is None or task.latest_on < quarter_start(today)
+    silent = task.latest_on is None or task.latest_on < Quarter.of(today).start
     return TaskRow(task, percent, task.latest_on, overdue, silent)
 
 
@@ -102,5 +99,6 @@ def may_post_feedback(user: Any, task: ReformTask) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    units = list(task.owner_units.all())
-    return not units or any(unit.members.filter(pk=user.pk).exists() for unit in units)
+    if not task.owner_units.all():  # prefetched by worklist_task
+        return True
+    return task.owner_units.filter(members=user).exists()  # one query, however many units

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from party.models import PartyActivity, PartyBranch, WorkerRepresentative
-from party.selectors import branch_activity_summary, period_bounds, representative_figures
+from party.selectors import branch_activity_summary, representative_figures
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +48,6 @@ def test_activity_summary_for_a_quarter(django_assert_num_queries):
     }
     whole_year = {b.name: b.activity_count for b in branch_activity_summary(year=2024)}
     assert whole_year == {"甲党支部": 5, "乙党支部": 0, "丙党支部": 0}
-
-
-def test_period_bounds():
-    assert period_bounds(2024, 1) == (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
-    assert period_bounds(2024, 4) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31))
-    assert period_bounds(2024) == (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
-    with pytest.raises(ValueError):
-        period_bounds(2024, 5)
 
 
 AS_OF = datetime.date(2024, 6, 30)

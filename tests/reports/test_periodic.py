@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from reports.models import ReportDownload, ReportRun
-from reports.selectors import last_complete_period, period_as_of, period_bounds, previous_period
+from reports.selectors import last_complete_period, report_period
 from reports.services import report_build, report_request, reports_sweep
 from tests.factories import EmploymentFactory, EnterpriseFactory, VillageFactory, WorkerFactory
 from unions.models import UnionCoverage, UnionOrganisation
@@ -20,21 +20,22 @@ QUARTER_END = datetime.date(2026, 3, 31)
 
 
 def test_periods():
-    assert period_bounds("quarterly", "2026q1") == (
+    quarter = report_period("quarterly", "2026q1")
+    assert (str(quarter), quarter.start, quarter.end) == (
         "2026Q1",
         datetime.date(2026, 1, 1),
         QUARTER_END,
     )
-    assert period_bounds("monthly", "2026-2")[2] == datetime.date(2026, 2, 28)
-    assert previous_period("quarterly", "2026Q1") == "2025Q4"
-    assert previous_period("monthly", "2026-01") == "2025-12"
-    assert last_complete_period("quarterly", datetime.date(2026, 4, 1)) == "2026Q1"
-    assert last_complete_period("monthly", datetime.date(2026, 11, 24)) == "2026-10"
-    assert period_as_of("quarterly", "2026Q4", datetime.date(2026, 11, 24)) == datetime.date(
-        2026, 11, 24
+    assert report_period("monthly", "2026-2").end == datetime.date(2026, 2, 28)
+    assert str(report_period("quarterly", "2026Q1").previous()) == "2025Q4"
+    assert str(report_period("monthly", "2026-01").previous()) == "2025-12"
+    assert str(last_complete_period("quarterly", datetime.date(2026, 4, 1))) == "2026Q1"
+    assert str(last_complete_period("monthly", datetime.date(2026, 11, 24))) == "2026-10"
+    assert report_period("quarterly", "2026Q4").as_of(datetime.date(2026, 11, 24)) == (
+        datetime.date(2026, 11, 24)
     )
     with pytest.raises(ValueError, match="月份格式"):
-        period_bounds("monthly", "2026-13")
+        report_period("monthly", "2026-13")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from reports.models import ReportRun
-from reports.selectors import last_complete_period, period_as_of
+from reports.selectors import last_complete_period
 from reports.tasks import report_build_task, report_scheduled_task
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
@@ -31,8 +31,8 @@ def done_runs():
 
 
 def test_the_quarterly_task_builds_the_report_and_a_second_run_keeps_the_first(worker_thread):
-    period = last_complete_period("quarterly")
-    as_of = period_as_of("quarterly", period)
+    quarter = last_complete_period("quarterly")
+    period, as_of = str(quarter), quarter.as_of()
     enterprise = EnterpriseFactory(is_above_scale=True)
     for member in (True, True, False):
         EmploymentFactory(

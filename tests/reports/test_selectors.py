@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from core.choices import PoliticalStatus, SkillLevel
-from reports.selectors import FIGURE_KEYS, quarter_as_of, quarter_report, rate, report_figures
+from reports.selectors import FIGURE_KEYS, quarter_report, rate, report_figures
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
 AS_OF = datetime.date(2026, 9, 30)
@@ -103,14 +103,6 @@ def test_empty_registers_give_null_rates():
     assert figures["workers_total"] == 0
     assert figures["union_membership_rate"] is None
     assert figures["union_establishment_rate"] is None
-
-
-def test_quarter_as_of_is_quarter_end_or_today():
-    assert quarter_as_of("2026Q3", datetime.date(2026, 11, 23)) == datetime.date(2026, 9, 30)
-    assert quarter_as_of("2026Q4", datetime.date(2026, 11, 23)) == datetime.date(2026, 11, 23)
-    assert quarter_as_of("2025q1", datetime.date(2026, 11, 23)) == datetime.date(2025, 3, 31)
-    with pytest.raises(ValueError):
-        quarter_as_of("2026Q5")
 
 
 def test_build_report_json_prints_the_interface_shape(registers):

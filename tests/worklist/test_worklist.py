@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import Quarter
 from tests.factories import UserFactory
 from worklist.models import Milestone, OwnerUnit, ReformTask, TaskFeedback
 from worklist.selectors import worklist_status
@@ -55,9 +56,7 @@ def test_overdue_and_silent_tasks_stand_out(staff_user, unit):
     other = ReformTask.objects.get(code="2")
     Milestone.objects.create(task=other, title="方案", due_on=TODAY - datetime.timedelta(days=3))
     assert flags(staff_user, "2")[0] is True
-    last_quarter = datetime.date(
-        TODAY.year, 3 * ((TODAY.month - 1) // 3) + 1, 1
-    ) - datetime.timedelta(days=1)
+    last_quarter = Quarter.of(TODAY).previous().end
     TaskFeedback.objects.create(task=other, reported_on=last_quarter, percent=10, text="x")
     assert flags(staff_user, "2")[1] is True  # only last quarter's feedback
 
