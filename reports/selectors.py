@@ -11,13 +11,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance.models import LabourInspection
+from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
 from core.periods import Month, Period, Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from party.selectors import representative_figures
+from reports.models import ReportRun
 from training.selectors import fund_figures
-from unions.selectors import union_coverage_counts
+from unions.selectors import coverage_dashboard, union_coverage_counts
 from workers.figures import worker_figures
 
 # The keys of DOMAIN.md's report-figure table, in its order.
@@ -182,9 +185,6 @@ def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:
 def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
     """Every report figure as of `as_of` with the village, park and size breakdowns, as plain
     JSON (what a report run freezes). Aggregates only: no worker is named."""
-    from compliance.models import LabourInspection
-    from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
-    from unions.selectors import coverage_dashboard
 
     workers = worker_figures(as_of)
     dashboard = coverage_dashboard(as_of, workers)
@@ -207,7 +207,6 @@ def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
 
 def report_runs_visible_to(user: Any) -> QuerySet[Any]:
     """Officials and staff see every report (aggregates only); others none."""
-    from reports.models import ReportRun
 
     if is_sub_district_staff(user) or has_role(user, Role.OFFICIAL):
         return ReportRun.objects.select_related("requested_by").order_by(

@@ -17,8 +17,10 @@ from enterprises.models import Enterprise
 from reports.models import ReportDownload, ReportRun
 from reports.selectors import report_figures, report_period, report_snapshot
 from reports.workbook import ReportContent, report_workbook
+from training.selectors import fund_compliance
 from unions.models import UnionCoverage
 from workers.figures import worker_figures
+from worklist.selectors import worklist_for_report
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +156,6 @@ def report_build(*, run_id: int) -> None:
 
 
 def _content(run: ReportRun) -> ReportContent:
-    from training.selectors import fund_compliance
-    from worklist.selectors import worklist_for_report
 
     snapshot = report_snapshot(run.as_of)
     before = report_period(run.kind, run.period).previous()

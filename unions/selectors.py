@@ -21,6 +21,7 @@ from enterprises.filters import filter_by_groups
 from enterprises.models import Enterprise, IndustrialPark, Village
 from unions.models import UnionCoverage, UnionOrganisation
 from workers.figures import worker_figures
+from workers.models import Employment
 
 
 def enterprises_with_union_on(
@@ -212,7 +213,6 @@ def union_names_by_enterprise(
 def unions_covering_worker(worker: Any, day: datetime.date) -> QuerySet[UnionOrganisation]:
     """Unions covering an enterprise where the worker is active on `day` (a transferred member
     belongs to the union of the new employer: 动态接转)."""
-    from workers.models import Employment
 
     enterprises = Employment.objects.active_on(day).filter(worker=worker).values("enterprise")
     return UnionOrganisation.objects.filter(

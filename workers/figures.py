@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models.sql import Query
 
 from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
+from enterprises.models import Enterprise
 from workers.models import Employment, employment_active_on
 
 # Group name → the enterprise attribute it groups by (None: one group for everything).
@@ -141,7 +142,6 @@ def _multiple_job_rows(day: datetime.date) -> list[tuple[Any, ...]]:
 
 
 def _compute(day: datetime.date) -> Figures:
-    from enterprises.models import Enterprise
 
     attributes: dict[Any, dict[str, Any]] = {
         row["pk"]: dict(row)
