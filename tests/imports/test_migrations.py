@@ -40,9 +40,9 @@ def test_the_move_keeps_rows_permissions_and_groups():
         moved = new.get_model("contenttypes", "ContentType").objects.get(pk=content_type.pk)
         assert (moved.app_label, moved.model) == ("imports", "importrecord")
         group = new.get_model("auth", "Group").objects.get(pk=staff.pk)
-        assert list(
-            group.permissions.values_list("content_type__app_label", "codename")
-        ) == [("imports", "view_importrecord")]
+        assert list(group.permissions.values_list("content_type__app_label", "codename")) == [
+            ("imports", "view_importrecord")
+        ]
         assert "core_importrecord" in connection.introspection.table_names()
     finally:  # whatever failed, leave the schema at the latest migrations for the next tests
         new = migrate(AFTER)
