@@ -4,13 +4,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
-from import_export.admin import ExportMixin
 
 from core.roles import is_sub_district_staff
+from enterprises import importers
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_visible_to
 from imports import registry
+from imports.admin import XlsxExportMixin
 from imports.views import upload_form_handle
 
 
@@ -26,42 +26,20 @@ class IndustrialParkAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class EnterpriseResource(resources.ModelResource):
-    """Export of the register with the Chinese column names of the import (INTERFACES.md)."""
-
-    class Meta:
-        model = Enterprise
-        fields = (
-            "uscc",
-            "name",
-            "village__name",
-            "park__name",
-            "is_above_scale",
-            "industry",
-            "legal_representative",
-            "phone",
-        )
-        export_order = fields
-
-    def get_export_headers(self, selected_fields=None):
-        return [
-            "统一社会信用代码",
-            "企业名称",
-            "所属村（社区）",
-            "所属工业园区",
-            "是否规上企业",
-            "行业",
-            "法定代表人",
-            "联系电话",
-        ]
-
-    def dehydrate_is_above_scale(self, enterprise: Enterprise) -> str:
-        return "是" if enterprise.is_above_scale else "否"
-
-
 @admin.register(Enterprise)
-class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [EnterpriseResource]
+class EnterpriseAdmin(XlsxExportMixin, admin.ModelAdmin):
+    # The import's own column names (INTERFACES.md): an export uploads back unchanged.
+    export_columns = [
+        (importers.USCC, "uscc"),
+        (importers.NAME, "name"),
+        (importers.VILLAGE, "village__name"),
+        (importers.PARK, "park__name"),
+        (importers.ABOVE_SCALE, "is_above_scale"),
+        (importers.INDUSTRY, "industry"),
+        (importers.LEGAL_REPRESENTATIVE, "legal_representative"),
+        (importers.PHONE, "phone"),
+    ]
+    export_sheet_title = importers.ENTERPRISE_DATASET.sheet_name
     list_display = ["name", "uscc", "village", "park", "is_above_scale", "industry"]
     list_filter = ["village", "park", "is_above_scale"]
     list_select_related = ["village", "park"]

@@ -228,16 +228,14 @@ class EnterpriseImporter(Importer):
         Enterprise.objects.bulk_create(
             [Enterprise(**resolve(fields)) for fields in plan.data["create"]], batch_size=1000
         )
-        changed_fields: set[str] = set()
-        objects = []
+        # Rows changed in different columns are written in separate groups: one bulk update
+        # over the union of the columns would write each row's untouched columns as blanks.
+        by_columns: dict[tuple[str, ...], list[Enterprise]] = {}
         for pk, fields in plan.data["update"]:
-            enterprise = Enterprise(pk=pk)
-            for name, value in resolve(fields).items():
+            enterprise = Enterprise(pk=pk, updated_at=now)
+            resolved = resolve(fields)
+            for name, value in resolved.items():
                 setattr(enterprise, name, value)
-                changed_fields.add(name)
-            enterprise.updated_at = now
-            objects.append(enterprise)
-        if objects:
-            Enterprise.objects.bulk_update(
-                objects, sorted(changed_fields | {"updated_at"}), batch_size=1000
-            )
+            by_columns.setdefault(tuple(sorted(resolved)), []).append(enterprise)
+        for columns, objects in by_columns.items():
+            Enterprise.objects.bulk_update(objects, [*columns, "updated_at"], batch_size=1000)

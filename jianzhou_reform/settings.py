@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_celery_beat",
-    "import_export",
     "crispy_forms",
     "crispy_bootstrap5",
     "core",

@@ -1,6 +1,5 @@
 """HR's training-fund pages (their enterprises) and staff's yearly compliance list."""
 
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from openpyxl import Workbook
 
 from compliance.selectors import labour_inspections_overdue
 from core.http import xlsx_response
@@ -23,6 +21,7 @@ from enterprises.selectors import enterprises_acted_for
 from imports.forms import UploadForm
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
+from imports.xlsx import Table, table_workbook
 from training.forms import FundDeclarationForm, FundNoticeForm
 from training.importers import TRAINING_FUNDS
 from training.models import FundNotice
@@ -236,32 +235,29 @@ def funds_compliance(request: HttpRequest) -> HttpResponse:
 
 
 def _compliance_export(year: int, rows: list) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("%(year)s年度经费达标情况") % {"year": year})
-    sheet.append(
-        [
-            gettext("企业名称"),
-            gettext("统一社会信用代码"),
-            gettext("所属村（社区）"),
-            gettext("所属工业园区"),
-            gettext("是否规上企业"),
-            gettext("状态"),
-            gettext("职工工资总额"),
-            gettext("教育培训经费提取额"),
-            gettext("提取比例"),
-            gettext("提取缺口（元）"),
-            gettext("教育培训经费使用额"),
-            gettext("其中一线职工使用额"),
-            gettext("一线使用比例"),
-            gettext("经费使用率"),
-            gettext("已发通知数"),
-        ]
-    )
-    for row in rows:
-        d, e = row.declaration, row.evaluation
-        enterprise = row.enterprise
-        sheet.append(
-            [
+    headers = [
+        gettext("企业名称"),
+        gettext("统一社会信用代码"),
+        gettext("所属村（社区）"),
+        gettext("所属工业园区"),
+        gettext("是否规上企业"),
+        gettext("状态"),
+        gettext("职工工资总额"),
+        gettext("教育培训经费提取额"),
+        gettext("提取比例"),
+        gettext("提取缺口（元）"),
+        gettext("教育培训经费使用额"),
+        gettext("其中一线职工使用额"),
+        gettext("一线使用比例"),
+        gettext("经费使用率"),
+        gettext("已发通知数"),
+    ]
+
+    def values():
+        for row in rows:
+            d, e = row.declaration, row.evaluation
+            enterprise = row.enterprise
+            yield [
                 enterprise.name,
                 enterprise.uscc,
                 enterprise.village.name,
@@ -278,9 +274,14 @@ def _compliance_export(year: int, rows: list) -> HttpResponse:
                 e.usage_rate if e else None,
                 row.notices_sent,
             ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+
+    table = Table(
+        title=gettext("%(year)s年度经费达标情况") % {"year": year},
+        headers=headers,
+        rows=values(),
+        text_columns={1},
+        widths=[30, 22],
+    )
     return xlsx_response(
-        buffer.getvalue(), gettext("%(year)s年度教育培训经费达标情况.xlsx") % {"year": year}
+        table_workbook([table]), gettext("%(year)s年度教育培训经费达标情况.xlsx") % {"year": year}
     )

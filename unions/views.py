@@ -1,5 +1,4 @@
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -11,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from openpyxl import Workbook
 
 from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
 from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.filters import group_filters_from
+from imports.xlsx import Table, table_workbook
 from unions.forms import MembershipCorrectionForm
 from unions.models import UnionMembershipChange
 from unions.selectors import (
@@ -150,9 +149,6 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("企业工会覆盖"))
-    sheet.append([gettext("截至 %(day)s") % {"day": day.isoformat()}])
     header = [
         gettext("企业名称"),
         gettext("统一社会信用代码"),
@@ -165,15 +161,15 @@ def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
         gettext("工会会员数"),
         gettext("入会率"),
     ]
-    sheet.append(header)
-    rows = list(enterprises)
-    unions = union_names_by_enterprise(day, [e.pk for e in rows])
-    for e in rows:
-        own = counts.get(e.pk, _NO_WORKERS)
-        workers, members = own["workers"], own["members"]
-        share = (members / workers) if workers else None
-        sheet.append(
-            [
+    enterprises = list(enterprises)
+    unions = union_names_by_enterprise(day, [e.pk for e in enterprises])
+
+    def rows():
+        for e in enterprises:
+            own = counts.get(e.pk, _NO_WORKERS)
+            workers, members = own["workers"], own["members"]
+            share = (members / workers) if workers else None
+            yield [
                 e.name,
                 e.uscc,
                 e.village.name,
@@ -185,11 +181,17 @@ def _export(day: datetime.date, enterprises, counts: dict) -> HttpResponse:
                 members,
                 round(share, 4) if share is not None else None,
             ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+
+    table = Table(
+        title=gettext("企业工会覆盖"),
+        notes=[gettext("截至 %(day)s") % {"day": day.isoformat()}],
+        headers=header,
+        rows=rows(),
+        text_columns={1},
+        widths=[30, 22],
+    )
     return xlsx_response(
-        buffer.getvalue(), gettext("企业工会覆盖_%(day)s.xlsx") % {"day": day.isoformat()}
+        table_workbook([table]), gettext("企业工会覆盖_%(day)s.xlsx") % {"day": day.isoformat()}
     )
 
 

@@ -1,0 +1,185 @@
+"""How the portal writes .xlsx files: two ways, and this module is the rule and the first way.
+
+(a) **openpyxl, for every workbook the portal builds from its own data.**
+    - Styled templates and reports use openpyxl's normal mode: the roster template and export
+      (workers/roster_workbook.py), the training templates (training/workbook.py) and the
+      periodic report with its native charts (reports/workbook.py). They need merged cells,
+      fills, data validation or charts, and they are small.
+    - Every plain table (a list page's download, an admin export) goes through ONE helper,
+      `table_workbook` below, in openpyxl's write-only mode: rows are pulled from an iterable
+      and written to a temporary file as they come, so 100,000 rows stay small in memory. It
+      writes a bold, frozen header row, sane column widths, valid sheet names, and text cells
+      for the columns that hold codes (统一社会信用代码, 身份证号, 电话 …) so Excel never turns
+      them into numbers; text is never written as a formula. Admin registers export through
+      `imports.admin.XlsxExportMixin`, which uses this helper.
+
+(b) **The streaming SpreadsheetML writer of imports/annotate.py, only to give an uploaded file
+    back with its 错误说明 column.** It copies up to 200,000 rows of the user's own file, row
+    for row, where openpyxl would need 20 to 40 seconds inside a page request.
+
+Nothing else writes .xlsx: no tablib or django-import-export (kept in requirements-dev.txt only
+as bench/import_export_baseline.py's speed baseline), no second writer. `core` never imports
+openpyxl (the import-linter "kernel" contract): views send these bytes with
+`core.http.xlsx_response`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# Excel's limits on a sheet name: 31 characters (UTF-16 units), none of \ / ? * [ ] :, not
+# starting or ending with an apostrophe, unique without regard to case, not "History".
+SHEET_TITLE_MAX = 31
+_TITLE_REPLACEMENTS = str.maketrans(
+    {"\\": "＼", "/": "／", "?": "？", "*": "＊", "[": "［", "]": "］", ":": "："}
+)
+_RESERVED_TITLES = {"history"}
+_EDGES = re.compile(r"^[\s']+|[\s']+$")
+_END = re.compile(r"[\s']+$")
+TEXT_FORMAT = "@"
+_HEADER_FONT = Font(bold=True)
+_MIN_WIDTH = 8
+_MAX_DEFAULT_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a plain table.
+
+    `rows` is any iterable of row sequences (a generator or a queryset's `.iterator()`): it is
+    read once, row by row. `text_columns` are 0-based column indexes whose values are written
+    as text cells in the text number format (codes with leading zeros or 18 digits).
+    `widths` gives column widths in Excel's units (None or missing: from the header).
+    `notes` are lines written above the header (e.g. "截至 2025-06-30").
+    """
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    text_columns: Collection[int] = ()
+    widths: Sequence[float | None] = ()
+    notes: Sequence[str] = ()
+
+
+def table_workbook(sheets: Sequence[Table]) -> bytes:
+    """The .xlsx bytes of one sheet per table, written in openpyxl's write-only mode."""
+    if not sheets:
+        raise ValueError("a workbook needs at least one sheet")
+    workbook = Workbook(write_only=True)
+    taken: list[str] = []
+    for table in sheets:
+        title = sheet_title(table.title, taken)
+        taken.append(title)
+        _write_table(workbook.create_sheet(title), table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(title: str, taken: Collection[str] = ()) -> str:
+    """`title` made into a sheet name Excel accepts and that no name in `taken` already has
+    (Excel compares names without regard to case)."""
+    text = "".join(c for c in str(title) if unicodedata.category(c)[0] != "C")
+    text = _EDGES.sub("", text.translate(_TITLE_REPLACEMENTS)) or "Sheet"
+    used = {t.casefold() for t in taken} | _RESERVED_TITLES
+    candidate, n = _fit(text, ""), 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = _fit(text, "(%d)" % n)
+    return candidate
+
+
+def _fit(text: str, suffix: str) -> str:
+    """`text` + `suffix` cut to SHEET_TITLE_MAX UTF-16 units (a character outside the BMP counts
+    twice), never leaving an apostrophe at the end."""
+    room = SHEET_TITLE_MAX - _utf16_len(suffix)
+    while _utf16_len(text) > room:
+        text = text[:-1]
+    return _END.sub("", text) + suffix
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def display_width(text: str) -> int:
+    """Width of `text` in Excel's column units: a Chinese (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _write_table(sheet: WriteOnlyWorksheet, table: Table) -> None:
+    count = len(table.headers)
+    text_columns = frozenset(table.text_columns)
+    if any(not 0 <= i < count for i in text_columns):
+        raise ValueError("text column index out of range: %s" % sorted(text_columns))
+    # Write-only mode: column sizes and the frozen row must be set before the first row.
+    for i, header in enumerate(table.headers):
+        width = table.widths[i] if i < len(table.widths) else None
+        dimension = sheet.column_dimensions[get_column_letter(i + 1)]
+        dimension.width = width or min(
+            max(display_width(header) + 2, _MIN_WIDTH), _MAX_DEFAULT_WIDTH
+        )
+        if i in text_columns:
+            # A cell typed later into the column is text too.
+            dimension.number_format = TEXT_FORMAT
+    header_row = len(table.notes) + 1
+    sheet.freeze_panes = "A%d" % (header_row + 1)
+    for note in table.notes:
+        sheet.append([_literal(sheet, note)])
+    sheet.append([_header_cell(sheet, header) for header in table.headers])
+    for row in table.rows:
+        sheet.append(
+            [
+                _text_cell(sheet, value) if i in text_columns else _value(sheet, value)
+                for i, value in enumerate(row)
+            ]
+        )
+
+
+def _header_cell(sheet: WriteOnlyWorksheet, header: str) -> WriteOnlyCell:
+    cell = _literal(sheet, header)
+    cell.font = _HEADER_FONT
+    return cell
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    cell = _literal(sheet, value if isinstance(value, str) else str(value))
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def _value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, str):
+        if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+            return _literal(sheet, value)
+        return value
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # Excel has no time zones: the local time the user sees on the page.
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def _literal(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """A string cell that stays text: never a formula (text from an upload may start with =),
+    without the control characters XML cannot carry."""
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
+    return cell

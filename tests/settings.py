@@ -1,0 +1,13 @@
+"""Settings for the test suite: the portal's own settings, read from the environment as in
+production (DATABASE_URL, REDIS_URL), plus what only makes tests faster.
+
+pytest reads this module (pyproject.toml); `tests/test_settings.py` still probes
+`jianzhou_reform.settings` itself in fresh interpreters.
+"""
+
+from jianzhou_reform.settings import *  # noqa: F403
+
+# UserFactory hashes a password for every user it makes, and the browser tests log in with it:
+# the default PBKDF2 hasher spends a deliberate ~0.1 s on each hash and each check. No test is
+# about the hasher's strength; MD5 must never hash a real password, so it lives only here.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
