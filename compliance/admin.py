@@ -18,13 +18,24 @@ from compliance.selectors import (
     wage_contracts_visible_to,
     workers_congress_sessions_visible_to,
 )
+from compliance.services import (
+    collective_wage_contract_delete,
+    collective_wage_contract_save,
+    factory_affairs_disclosure_delete,
+    factory_affairs_disclosure_save,
+    labour_inspection_delete,
+    labour_inspection_save,
+    workers_congress_session_delete,
+    workers_congress_session_save,
+)
+from core.admin import ServiceModelAdmin
 
 ENTERPRISE_FILTERS = ["enterprise__village", "enterprise__park", "enterprise__is_above_scale"]
 ENTERPRISE_SEARCH = ["enterprise__name", "=enterprise__uscc"]
 
 
 @admin.register(WorkersCongressSession)
-class WorkersCongressSessionAdmin(admin.ModelAdmin):
+class WorkersCongressSessionAdmin(ServiceModelAdmin):
     list_display = ["enterprise", "session", "held_on", "delegates", "enterprise__village"]
     list_filter = [*ENTERPRISE_FILTERS, "held_on"]
     search_fields = [*ENTERPRISE_SEARCH, "session"]
@@ -34,9 +45,15 @@ class WorkersCongressSessionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return workers_congress_sessions_visible_to(request.user)
 
+    def save_model(self, request, obj, form, change):
+        workers_congress_session_save(user=request.user, session=obj)
+
+    def delete_model(self, request, obj):
+        workers_congress_session_delete(user=request.user, session=obj)
+
 
 @admin.register(FactoryAffairsDisclosure)
-class FactoryAffairsDisclosureAdmin(admin.ModelAdmin):
+class FactoryAffairsDisclosureAdmin(ServiceModelAdmin):
     list_display = ["enterprise", "subject", "channel", "disclosed_on", "enterprise__village"]
     list_filter = [*ENTERPRISE_FILTERS, "channel", "disclosed_on"]
     search_fields = [*ENTERPRISE_SEARCH, "subject"]
@@ -45,6 +62,12 @@ class FactoryAffairsDisclosureAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return factory_affairs_disclosures_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        factory_affairs_disclosure_save(user=request.user, disclosure=obj)
+
+    def delete_model(self, request, obj):
+        factory_affairs_disclosure_delete(user=request.user, disclosure=obj)
 
 
 class WageContractStatusFilter(admin.SimpleListFilter):
@@ -75,7 +98,7 @@ class WageContractStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(CollectiveWageContract)
-class CollectiveWageContractAdmin(admin.ModelAdmin):
+class CollectiveWageContractAdmin(ServiceModelAdmin):
     list_display = [
         "enterprise",
         "signed_on",
@@ -108,6 +131,12 @@ class CollectiveWageContractAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return wage_contracts_visible_to(request.user)
 
+    def save_model(self, request, obj, form, change):
+        collective_wage_contract_save(user=request.user, contract=obj)
+
+    def delete_model(self, request, obj):
+        collective_wage_contract_delete(user=request.user, contract=obj)
+
     @admin.display(description=_("今天生效"), boolean=True)
     def in_force_today(self, contract: CollectiveWageContract) -> bool:
         today: datetime.date = timezone.localdate()
@@ -139,7 +168,7 @@ class InspectionStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(LabourInspection)
-class LabourInspectionAdmin(admin.ModelAdmin):
+class LabourInspectionAdmin(ServiceModelAdmin):
     list_display = [
         "enterprise",
         "inspected_on",
@@ -165,6 +194,12 @@ class LabourInspectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return labour_inspections_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        labour_inspection_save(user=request.user, inspection=obj)
+
+    def delete_model(self, request, obj):
+        labour_inspection_delete(user=request.user, inspection=obj)
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue_today(self, inspection: LabourInspection) -> bool:

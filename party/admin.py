@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceModelAdmin
 from party.models import PartyActivity, PartyBranch, PartyBranchMember, WorkerRepresentative
 from party.selectors import (
     activities_visible_to,
@@ -14,26 +14,24 @@ from party.selectors import (
     party_members_inconsistent,
     representatives_visible_to,
 )
+from party.services import (
+    party_activity_delete,
+    party_activity_save,
+    party_branch_delete,
+    party_branch_member_delete,
+    party_branch_member_save,
+    party_branch_save,
+    worker_representative_delete,
+    worker_representative_save,
+)
 
 
 class PartyBranchForm(forms.ModelForm):
+    """Shape only; `party_branch_save` checks that a 单独组建 branch serves one enterprise."""
+
     class Meta:
         model = PartyBranch
         fields = ["name", "kind", "founded_on", "secretary", "village", "enterprises"]
-
-    def clean(self):
-        cleaned_data = super().clean()
-        enterprises = cleaned_data.get("enterprises")
-        if (
-            cleaned_data.get("kind") == PartyBranch.Kind.SINGLE
-            and enterprises is not None
-            and len(enterprises) > 1
-        ):
-            self.add_error(
-                "enterprises",
-                gettext("单独组建的党组织只服务一家企业；服务多家企业的请选择“联合组建”。"),
-            )
-        return cleaned_data
 
 
 class PartyBranchMemberInline(admin.TabularInline):
@@ -48,7 +46,7 @@ class PartyBranchMemberInline(admin.TabularInline):
 
 
 @admin.register(PartyBranch)
-class PartyBranchAdmin(admin.ModelAdmin):
+class PartyBranchAdmin(ServiceModelAdmin):
     form = PartyBranchForm
     list_display = ["name", "kind", "village", "founded_on", "secretary", "member_count"]
     list_filter = ["kind", "village"]
@@ -59,6 +57,21 @@ class PartyBranchAdmin(admin.ModelAdmin):
     @admin.display(description=_("在册党员数"), ordering="member_count")
     def member_count(self, branch: PartyBranch) -> int:
         return branch.member_count  # type: ignore[attr-defined]
+
+    def save_model(self, request, obj, form, change):
+        party_branch_save(
+            user=request.user, branch=obj, enterprises=form.cleaned_data.get("enterprises")
+        )
+
+    def delete_model(self, request, obj):
+        party_branch_delete(user=request.user, branch=obj)
+
+    def save_formset(self, request, form, formset, change):
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            party_branch_member_delete(user=request.user, membership=membership)
+        for membership in memberships:
+            party_branch_member_save(user=request.user, membership=membership)
 
     def get_queryset(self, request: HttpRequest):
         return branches_visible_to(request.user).annotate(
@@ -97,7 +110,7 @@ class OpenMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyBranchMember)
-class PartyBranchMemberAdmin(admin.ModelAdmin):
+class PartyBranchMemberAdmin(ServiceModelAdmin):
     list_display = ["worker", "political_status", "branch", "joined_on", "left_on"]
     list_filter = [OpenMembershipFilter, ConsistencyFilter, "branch__kind", "branch"]
     list_select_related = ["worker", "branch"]
@@ -108,6 +121,12 @@ class PartyBranchMemberAdmin(admin.ModelAdmin):
     def political_status(self, membership: PartyBranchMember) -> str:
         return membership.worker.get_political_status_display()
 
+    def save_model(self, request, obj, form, change):
+        party_branch_member_save(user=request.user, membership=obj)
+
+    def delete_model(self, request, obj):
+        party_branch_member_delete(user=request.user, membership=obj)
+
     def get_queryset(self, request: HttpRequest):
         return memberships_visible_to(request.user)
 
@@ -116,7 +135,7 @@ class PartyBranchMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartyActivity)
-class PartyActivityAdmin(admin.ModelAdmin):
+class PartyActivityAdmin(ServiceModelAdmin):
     list_display = ["held_on", "branch", "kind", "topic", "attendance"]
     list_filter = ["kind", "branch__kind", "branch"]
     list_select_related = ["branch"]
@@ -126,6 +145,12 @@ class PartyActivityAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return activities_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        party_activity_save(user=request.user, activity=obj)
+
+    def delete_model(self, request, obj):
+        party_activity_delete(user=request.user, activity=obj)
 
 
 class InOfficeFilter(admin.SimpleListFilter):
@@ -145,7 +170,7 @@ class InOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkerRepresentative)
-class WorkerRepresentativeAdmin(admin.ModelAdmin):
+class WorkerRepresentativeAdmin(ServiceModelAdmin):
     list_display = ["worker", "role", "level", "body", "term_start", "term_end"]
     list_filter = [InOfficeFilter, "role", "level"]
     list_select_related = ["worker"]
@@ -154,6 +179,12 @@ class WorkerRepresentativeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return representatives_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        worker_representative_save(user=request.user, representative=obj)
+
+    def delete_model(self, request, obj):
+        worker_representative_delete(user=request.user, representative=obj)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())

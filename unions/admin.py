@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceModelAdmin
 from unions.models import UnionCoverage, UnionOrganisation
+from unions.services import (
+    union_coverage_delete,
+    union_coverage_save,
+    union_organisation_delete,
+    union_organisation_save,
+)
 
 
 class UnionCoverageInline(admin.TabularInline):
@@ -12,27 +19,35 @@ class UnionCoverageInline(admin.TabularInline):
     readonly_fields = ["created_by"]
     verbose_name = _("覆盖企业（离开联合工会时填写结束日期，不要删除）")
 
+    def get_queryset(self, request):
+        # Each row shows who registered it and its own name (union → enterprise).
+        return super().get_queryset(request).select_related("union", "enterprise", "created_by")
+
 
 @admin.register(UnionOrganisation)
-class UnionOrganisationAdmin(admin.ModelAdmin):
+class UnionOrganisationAdmin(ServiceModelAdmin):
     list_display = ["name", "kind", "village", "park", "founded_on", "chair"]
     list_filter = ["kind", "village", "park"]
     list_select_related = ["village", "park"]
     search_fields = ["name", "chair"]
     inlines = [UnionCoverageInline]
 
+    def save_model(self, request, obj, form, change):
+        union_organisation_save(user=request.user, union=obj)
+
+    def delete_model(self, request, obj):
+        union_organisation_delete(user=request.user, union=obj)
+
     def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            if instance.pk is None:
-                instance.created_by = request.user
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
-        formset.save_m2m()
+        coverages = formset.save(commit=False)
+        for coverage in formset.deleted_objects:
+            union_coverage_delete(user=request.user, coverage=coverage)
+        for coverage in coverages:
+            union_coverage_save(user=request.user, coverage=coverage)
 
 
 @admin.register(UnionCoverage)
-class UnionCoverageAdmin(admin.ModelAdmin):
+class UnionCoverageAdmin(ServiceModelAdmin):
     list_display = ["union", "enterprise", "start_date", "end_date"]
     list_filter = ["union__kind", "enterprise__village", "enterprise__park", "end_date"]
     list_select_related = ["union", "enterprise"]
@@ -41,6 +56,7 @@ class UnionCoverageAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by"]
 
     def save_model(self, request, obj, form, change):
-        if obj.pk is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        union_coverage_save(user=request.user, coverage=obj)
+
+    def delete_model(self, request, obj):
+        union_coverage_delete(user=request.user, coverage=obj)

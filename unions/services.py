@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.roles import Role, has_role, is_sub_district_staff
-from core.services import audit_record
-from unions.models import UnionMembershipChange, UnionOrganisation
+from core.services import audit_record, record_delete, record_save
+from unions.models import UnionCoverage, UnionMembershipChange, UnionOrganisation
 from workers.models import Worker
 
 
@@ -58,3 +58,30 @@ def union_membership_correct(
             joined_on=joined_on.isoformat() if joined_on else None,
         )
     return change
+
+
+def union_organisation_save(*, user: Any, union: UnionOrganisation) -> UnionOrganisation:
+    """Add or change a union organisation (staff and union officers, core.roles)."""
+    record_save(actor=user, instance=union, action="unions.organisation.saved")
+    return union
+
+
+def union_organisation_delete(*, user: Any, union: UnionOrganisation) -> None:
+    """Delete a union organisation; its coverage rows go with it (listed in the audit row)."""
+    record_delete(actor=user, instance=union, action="unions.organisation.deleted")
+
+
+def union_coverage_save(*, user: Any, coverage: UnionCoverage) -> UnionCoverage:
+    """Add or change which enterprise a union covers and when. One open coverage per union and
+    enterprise, ending on or after it starts (the model's constraints); who registered it is
+    the acting user and stays so."""
+    if coverage.pk is None:
+        coverage.created_by = user
+    record_save(actor=user, instance=coverage, action="unions.coverage.saved")
+    return coverage
+
+
+def union_coverage_delete(*, user: Any, coverage: UnionCoverage) -> None:
+    """Remove a coverage entered by mistake; an enterprise that left a joint union keeps its
+    row with an end date instead (DOMAIN.md: figures as of a date)."""
+    record_delete(actor=user, instance=coverage, action="unions.coverage.deleted")

@@ -1,13 +1,24 @@
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceModelAdmin
 from core.roles import sees_personal_data
 from enterprises.models import IndustrialPark, Village
 from workers.models import Employment, Worker
 from workers.selectors import employments_visible_to, workers_visible_to
+from workers.services import (
+    MEMBERSHIP_FIELDS,
+    employment_delete,
+    employment_save,
+    worker_delete,
+    worker_save,
+)
 
 
 def _active_employments():
@@ -99,7 +110,7 @@ PERSONAL_FIELDS = ("id_number", "phone")
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(ServiceModelAdmin):
     list_display = [
         "name",
         "masked_id_number_display",
@@ -120,7 +131,14 @@ class WorkerAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "=id_number"]
     inlines = [EmploymentInline]
-    readonly_fields = ["sex", "birth_date", "masked_id_number_display"]
+    # Membership is changed only on the union correction page, which keeps its history.
+    readonly_fields = [
+        "sex",
+        "birth_date",
+        "masked_id_number_display",
+        *MEMBERSHIP_FIELDS,
+        "union_membership_link",
+    ]
     fieldsets = [
         (
             None,
@@ -137,13 +155,45 @@ class WorkerAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("工会"), {"fields": ["is_union_member", "union_joined_on", "union_left_on"]}),
+        (
+            _("工会"),
+            {
+                "fields": [*MEMBERSHIP_FIELDS, "union_membership_link"],
+                "description": _(
+                    "会员关系随人走（一次入会、动态接转）：入会、退会和日期由花名册导入，"
+                    "或在工会会员页更正，每次变动都留有记录，这里不能修改。"
+                ),
+            },
+        ),
         (None, {"fields": ["remarks"]}),
     ]
 
     @admin.display(description=_("身份证号"), ordering="id_number")
     def masked_id_number_display(self, worker: Worker) -> str:
         return worker.masked_id_number
+
+    @admin.display(description=_("更正会员信息"))
+    def union_membership_link(self, worker: Worker) -> str:
+        if worker.pk is None:
+            return gettext("保存职工后，在工会会员页登记入会。")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("unions:membership", args=[worker.pk]),
+            gettext("到工会会员页更正（记录变动历史）"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        worker_save(user=request.user, worker=obj)
+
+    def delete_model(self, request, obj):
+        worker_delete(user=request.user, worker=obj)
+
+    def save_formset(self, request, form, formset, change):
+        employments = formset.save(commit=False)
+        for employment in formset.deleted_objects:
+            employment_delete(user=request.user, employment=employment)
+        for employment in employments:
+            employment_save(user=request.user, employment=employment)
 
     def get_queryset(self, request: HttpRequest):
         return workers_visible_to(request.user)
@@ -168,7 +218,7 @@ class WorkerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(admin.ModelAdmin):
+class EmploymentAdmin(ServiceModelAdmin):
     list_display = [
         "worker_name",
         "masked_id_number",
@@ -198,6 +248,12 @@ class EmploymentAdmin(admin.ModelAdmin):
     @admin.display(description=_("身份证号"))
     def masked_id_number(self, employment: Employment) -> str:
         return employment.worker.masked_id_number
+
+    def save_model(self, request, obj, form, change):
+        employment_save(user=request.user, employment=obj)
+
+    def delete_model(self, request, obj):
+        employment_delete(user=request.user, employment=obj)
 
     def get_queryset(self, request: HttpRequest):
         return employments_visible_to(request.user)

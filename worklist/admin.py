@@ -1,13 +1,32 @@
 from django.contrib import admin
 
+from core.admin import ServiceModelAdmin
 from worklist.models import FeedbackAttachment, Milestone, OwnerUnit, ReformTask, TaskFeedback
+from worklist.services import (
+    feedback_attachment_delete,
+    feedback_attachment_save,
+    milestone_delete,
+    milestone_save,
+    owner_unit_delete,
+    owner_unit_save,
+    reform_task_delete,
+    reform_task_save,
+    task_feedback_delete,
+    task_feedback_save,
+)
 
 
 @admin.register(OwnerUnit)
-class OwnerUnitAdmin(admin.ModelAdmin):
+class OwnerUnitAdmin(ServiceModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
+
+    def save_model(self, request, obj, form, change):
+        owner_unit_save(user=request.user, unit=obj, members=form.cleaned_data.get("members"))
+
+    def delete_model(self, request, obj):
+        owner_unit_delete(user=request.user, unit=obj)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -16,12 +35,27 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(ReformTask)
-class ReformTaskAdmin(admin.ModelAdmin):
+class ReformTaskAdmin(ServiceModelAdmin):
     list_display = ["code", "title", "section", "deadline"]
     list_filter = ["section", "owner_units"]
     search_fields = ["code", "title"]
     filter_horizontal = ["owner_units"]
     inlines = [MilestoneInline]
+
+    def save_model(self, request, obj, form, change):
+        reform_task_save(
+            user=request.user, task=obj, owner_units=form.cleaned_data.get("owner_units")
+        )
+
+    def delete_model(self, request, obj):
+        reform_task_delete(user=request.user, task=obj)
+
+    def save_formset(self, request, form, formset, change):
+        milestones = formset.save(commit=False)
+        for milestone in formset.deleted_objects:
+            milestone_delete(user=request.user, milestone=milestone)
+        for milestone in milestones:
+            milestone_save(user=request.user, milestone=milestone)
 
 
 class FeedbackAttachmentInline(admin.TabularInline):
@@ -30,7 +64,7 @@ class FeedbackAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TaskFeedback)
-class TaskFeedbackAdmin(admin.ModelAdmin):
+class TaskFeedbackAdmin(ServiceModelAdmin):
     list_display = ["task", "unit", "reported_on", "percent", "author"]
     list_filter = ["unit", "reported_on"]
     list_select_related = ["task", "unit", "author"]
@@ -38,6 +72,14 @@ class TaskFeedbackAdmin(admin.ModelAdmin):
     inlines = [FeedbackAttachmentInline]
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        task_feedback_save(user=request.user, feedback=obj)
+
+    def delete_model(self, request, obj):
+        task_feedback_delete(user=request.user, feedback=obj)
+
+    def save_formset(self, request, form, formset, change):
+        attachments = formset.save(commit=False)
+        for attachment in formset.deleted_objects:
+            feedback_attachment_delete(user=request.user, attachment=attachment)
+        for attachment in attachments:
+            feedback_attachment_save(user=request.user, attachment=attachment)
