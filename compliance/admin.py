@@ -29,13 +29,22 @@ from compliance.services import (
     workers_congress_session_save,
 )
 from core.admin import ServiceModelAdmin
+from imports.admin import XlsxExportMixin
 
 ENTERPRISE_FILTERS = ["enterprise__village", "enterprise__park", "enterprise__is_above_scale"]
 ENTERPRISE_SEARCH = ["enterprise__name", "=enterprise__uscc"]
 
 
 @admin.register(WorkersCongressSession)
-class WorkersCongressSessionAdmin(ServiceModelAdmin):
+class WorkersCongressSessionAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("所属村（社区）"), "enterprise__village__name"),
+        (_("届次"), "session"),
+        (_("召开日期"), "held_on"),
+        (_("职工代表人数"), "delegates"),
+    ]
     list_display = ["enterprise", "session", "held_on", "delegates", "enterprise__village"]
     list_filter = [*ENTERPRISE_FILTERS, "held_on"]
     search_fields = [*ENTERPRISE_SEARCH, "session"]
@@ -53,7 +62,14 @@ class WorkersCongressSessionAdmin(ServiceModelAdmin):
 
 
 @admin.register(FactoryAffairsDisclosure)
-class FactoryAffairsDisclosureAdmin(ServiceModelAdmin):
+class FactoryAffairsDisclosureAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("公开日期"), "disclosed_on"),
+        (_("公开事项"), "subject"),
+        (_("公开形式"), "channel"),
+    ]
     list_display = ["enterprise", "subject", "channel", "disclosed_on", "enterprise__village"]
     list_filter = [*ENTERPRISE_FILTERS, "channel", "disclosed_on"]
     search_fields = [*ENTERPRISE_SEARCH, "subject"]
@@ -98,7 +114,16 @@ class WageContractStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(CollectiveWageContract)
-class CollectiveWageContractAdmin(ServiceModelAdmin):
+class CollectiveWageContractAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("签订日期"), "signed_on"),
+        (_("生效日期"), "start_date"),
+        (_("到期日期"), "end_date"),
+        (_("工资增长幅度（%）"), "wage_increase_percent"),
+        (_("区域性/行业性集体合同"), "covers_joint"),
+    ]
     list_display = [
         "enterprise",
         "signed_on",
@@ -168,7 +193,17 @@ class InspectionStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(LabourInspection)
-class LabourInspectionAdmin(ServiceModelAdmin):
+class LabourInspectionAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("检查日期"), "inspected_on"),
+        (_("检查事项"), "subject"),
+        (_("检查单位/检查人"), "inspector"),
+        (_("整改期限"), "deadline"),
+        (_("已整改销号"), "is_closed"),
+        (_("销号日期"), "closed_on"),
+    ]
     list_display = [
         "enterprise",
         "inspected_on",

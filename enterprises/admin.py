@@ -5,29 +5,52 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceModelAdmin
 from core.roles import is_sub_district_staff
 from enterprises import importers
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_visible_to
+from enterprises.services import (
+    enterprise_delete,
+    enterprise_save,
+    industrial_park_delete,
+    industrial_park_save,
+    village_delete,
+    village_save,
+)
 from imports import registry
 from imports.admin import XlsxExportMixin
 from imports.views import upload_form_handle
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(XlsxExportMixin, ServiceModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
+    export_columns = [(_("村（社区）"), "name")]
+
+    def save_model(self, request, obj, form, change):
+        village_save(user=request.user, village=obj)
+
+    def delete_model(self, request, obj):
+        village_delete(user=request.user, village=obj)
 
 
 @admin.register(IndustrialPark)
-class IndustrialParkAdmin(admin.ModelAdmin):
+class IndustrialParkAdmin(XlsxExportMixin, ServiceModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
+    export_columns = [(_("工业园区"), "name")]
+
+    def save_model(self, request, obj, form, change):
+        industrial_park_save(user=request.user, park=obj)
+
+    def delete_model(self, request, obj):
+        industrial_park_delete(user=request.user, park=obj)
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(XlsxExportMixin, admin.ModelAdmin):
+class EnterpriseAdmin(XlsxExportMixin, ServiceModelAdmin):
     # The import's own column names (INTERFACES.md): an export uploads back unchanged.
     export_columns = [
         (importers.USCC, "uscc"),
@@ -53,6 +76,14 @@ class EnterpriseAdmin(XlsxExportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return enterprises_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        enterprise_save(
+            user=request.user, enterprise=obj, hr_users=form.cleaned_data.get("hr_users")
+        )
+
+    def delete_model(self, request, obj):
+        enterprise_delete(user=request.user, enterprise=obj)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceModelAdmin
+from imports.admin import XlsxExportMixin
 from party.models import PartyActivity, PartyBranch, PartyBranchMember, WorkerRepresentative
 from party.selectors import (
     activities_visible_to,
@@ -46,7 +47,14 @@ class PartyBranchMemberInline(admin.TabularInline):
 
 
 @admin.register(PartyBranch)
-class PartyBranchAdmin(ServiceModelAdmin):
+class PartyBranchAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("党组织名称"), "name"),
+        (_("组建方式"), "kind"),
+        (_("成立日期"), "founded_on"),
+        (_("书记"), "secretary"),
+        (_("所属村（社区）"), "village__name"),
+    ]
     form = PartyBranchForm
     list_display = ["name", "kind", "village", "founded_on", "secretary", "member_count"]
     list_filter = ["kind", "village"]
@@ -110,7 +118,14 @@ class OpenMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyBranchMember)
-class PartyBranchMemberAdmin(ServiceModelAdmin):
+class PartyBranchMemberAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("党组织"), "branch__name"),
+        (_("姓名"), "worker__name"),
+        (_("政治面貌"), "worker__political_status"),
+        (_("转入日期"), "joined_on"),
+        (_("转出日期"), "left_on"),
+    ]
     list_display = ["worker", "political_status", "branch", "joined_on", "left_on"]
     list_filter = [OpenMembershipFilter, ConsistencyFilter, "branch__kind", "branch"]
     list_select_related = ["worker", "branch"]
@@ -135,7 +150,14 @@ class PartyBranchMemberAdmin(ServiceModelAdmin):
 
 
 @admin.register(PartyActivity)
-class PartyActivityAdmin(ServiceModelAdmin):
+class PartyActivityAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("党组织"), "branch__name"),
+        (_("活动日期"), "held_on"),
+        (_("活动类型"), "kind"),
+        (_("主题"), "topic"),
+        (_("参加人数"), "attendance"),
+    ]
     list_display = ["held_on", "branch", "kind", "topic", "attendance"]
     list_filter = ["kind", "branch__kind", "branch"]
     list_select_related = ["branch"]
@@ -170,7 +192,15 @@ class InOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkerRepresentative)
-class WorkerRepresentativeAdmin(ServiceModelAdmin):
+class WorkerRepresentativeAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("姓名"), "worker__name"),
+        (_("身份"), "role"),
+        (_("所在机构"), "body"),
+        (_("级别"), "level"),
+        (_("任期开始"), "term_start"),
+        (_("任期结束"), "term_end"),
+    ]
     list_display = ["worker", "role", "level", "body", "term_start", "term_end"]
     list_filter = [InOfficeFilter, "role", "level"]
     list_select_related = ["worker"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceModelAdmin
+from imports.admin import XlsxExportMixin
 from unions.models import UnionCoverage, UnionOrganisation
 from unions.services import (
     union_coverage_delete,
@@ -25,7 +26,15 @@ class UnionCoverageInline(admin.TabularInline):
 
 
 @admin.register(UnionOrganisation)
-class UnionOrganisationAdmin(ServiceModelAdmin):
+class UnionOrganisationAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("工会名称"), "name"),
+        (_("类型"), "kind"),
+        (_("成立日期"), "founded_on"),
+        (_("工会主席"), "chair"),
+        (_("所属村（社区）"), "village__name"),
+        (_("所属工业园区"), "park__name"),
+    ]
     list_display = ["name", "kind", "village", "park", "founded_on", "chair"]
     list_filter = ["kind", "village", "park"]
     list_select_related = ["village", "park"]
@@ -47,7 +56,14 @@ class UnionOrganisationAdmin(ServiceModelAdmin):
 
 
 @admin.register(UnionCoverage)
-class UnionCoverageAdmin(ServiceModelAdmin):
+class UnionCoverageAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("工会名称"), "union__name"),
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("覆盖开始日期"), "start_date"),
+        (_("覆盖结束日期"), "end_date"),
+    ]
     list_display = ["union", "enterprise", "start_date", "end_date"]
     list_filter = ["union__kind", "enterprise__village", "enterprise__park", "end_date"]
     list_select_related = ["union", "enterprise"]

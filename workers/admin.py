@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ServiceModelAdmin
 from core.roles import sees_personal_data
 from enterprises.models import IndustrialPark, Village
+from imports.admin import ExportColumn, XlsxExportMixin
 from workers.models import Employment, Worker
 from workers.selectors import employments_visible_to, workers_visible_to
 from workers.services import (
@@ -110,7 +111,18 @@ PERSONAL_FIELDS = ("id_number", "phone")
 
 
 @admin.register(Worker)
-class WorkerAdmin(ServiceModelAdmin):
+class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("姓名"), "name"),
+        ExportColumn(_("身份证号"), "id_number", personal=True),
+        (_("性别"), "sex"),
+        ExportColumn(_("出生日期"), "birth_date", personal=True),
+        ExportColumn(_("手机号码"), "phone", personal=True),
+        (_("学历"), "education"),
+        (_("政治面貌"), "political_status"),
+        (_("职业技能等级"), "skill_level"),
+        (_("是否工会会员"), "is_union_member"),
+    ]
     list_display = [
         "name",
         "masked_id_number_display",
@@ -218,7 +230,18 @@ class WorkerAdmin(ServiceModelAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(ServiceModelAdmin):
+class EmploymentAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("姓名"), "worker__name"),
+        ExportColumn(_("身份证号"), "worker__id_number", personal=True),
+        (_("企业名称"), "enterprise__name"),
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("岗位"), "position"),
+        (_("是否一线职工"), "is_frontline"),
+        (_("劳动合同类型"), "contract_type"),
+        (_("入职日期"), "hire_date"),
+        (_("离职日期"), "departure_date"),
+    ]
     list_display = [
         "worker_name",
         "masked_id_number",

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceModelAdmin
+from imports.admin import XlsxExportMixin
 from worklist.models import FeedbackAttachment, Milestone, OwnerUnit, ReformTask, TaskFeedback
 from worklist.services import (
     feedback_attachment_delete,
@@ -17,7 +19,8 @@ from worklist.services import (
 
 
 @admin.register(OwnerUnit)
-class OwnerUnitAdmin(ServiceModelAdmin):
+class OwnerUnitAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [(_("单位名称"), "name")]
     list_display = ["name"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
@@ -35,7 +38,13 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(ReformTask)
-class ReformTaskAdmin(ServiceModelAdmin):
+class ReformTaskAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("编号"), "code"),
+        (_("所属部分"), "section"),
+        (_("任务"), "title"),
+        (_("完成期限"), "deadline"),
+    ]
     list_display = ["code", "title", "section", "deadline"]
     list_filter = ["section", "owner_units"]
     search_fields = ["code", "title"]
@@ -64,7 +73,15 @@ class FeedbackAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TaskFeedback)
-class TaskFeedbackAdmin(ServiceModelAdmin):
+class TaskFeedbackAdmin(XlsxExportMixin, ServiceModelAdmin):
+    export_columns = [
+        (_("任务编号"), "task__code"),
+        (_("任务"), "task__title"),
+        (_("反馈单位"), "unit__name"),
+        (_("反馈日期"), "reported_on"),
+        (_("完成进度（%）"), "percent"),
+        (_("进展情况"), "text"),
+    ]
     list_display = ["task", "unit", "reported_on", "percent", "author"]
     list_filter = ["unit", "reported_on"]
     list_select_related = ["task", "unit", "author"]
