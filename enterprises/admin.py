@@ -132,7 +132,9 @@ class EnterpriseAdmin(XlsxExportMixin, ServiceModelAdmin):
         enterprise = self.get_queryset(request).filter(pk=object_id).first()
         if enterprise is None or registration.enterprises_for is None:
             raise Http404
-        form, uploaded = upload_form_handle(request, kind=kind, enterprise=enterprise)
+        form, uploaded = upload_form_handle(
+            request, kind=kind, enterprise=enterprise, label=str(registration.label)
+        )
         if uploaded is not None:
             return uploaded
         context = {
@@ -141,6 +143,11 @@ class EnterpriseAdmin(XlsxExportMixin, ServiceModelAdmin):
             "enterprise": enterprise,
             "registration": registration,
             "enterprise_page": registration.enterprise_url(enterprise.pk),
+            "template_url": (
+                reverse("imports:template", args=[kind, enterprise.pk])
+                if registration.template is not None
+                else None
+            ),
             "form": form,
             "title": _("上传%(label)s") % {"label": registration.label},
         }
