@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.portal import percent
+from imports.admin import XlsxExportMixin
 from training.models import (
     FundDeclaration,
     FundDeclarationVersion,
@@ -12,7 +13,7 @@ from training.models import (
     FundRule,
     FundRuleChange,
 )
-from training.selectors import fund_evaluation, fund_rates_for
+from training.selectors import fund_declarations_with_rates, fund_evaluation, rates_of
 from training.services import fund_declaration_submit, fund_rule_save
 
 
@@ -21,6 +22,7 @@ class FundRuleAdmin(admin.ModelAdmin):
     """Staff set a year's rates; each save is kept (FundRuleChange) and touches that year only."""
 
     list_display = ["year", "extraction_rate", "frontline_rate", "note", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
     fields = ["year", "extraction_rate", "frontline_rate", "note", "history"]
     readonly_fields = ["history"]
 
@@ -66,6 +68,7 @@ class FundRuleAdmin(admin.ModelAdmin):
 class FundRuleChangeAdmin(admin.ModelAdmin):
     list_display = ["year", "extraction_rate", "frontline_rate", "note", "changed_by", "changed_at"]
     list_filter = ["year"]
+    list_select_related = ["changed_by"]
 
     def has_add_permission(self, request):
         return False
@@ -92,12 +95,28 @@ class FundDeclarationVersionInline(admin.TabularInline):
         "submitted_at",
     )
 
+    def get_queryset(self, request):
+        # Each row shows its submitter and its own name (declaration → enterprise).
+        return (
+            super().get_queryset(request).select_related("declaration__enterprise", "submitted_by")
+        )
+
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(FundDeclaration)
-class FundDeclarationAdmin(admin.ModelAdmin):
+class FundDeclarationAdmin(XlsxExportMixin, admin.ModelAdmin):
+    # The columns of the training-fund import: an export uploads back with import_training_funds.
+    export_columns = [
+        (_("统一社会信用代码"), "enterprise__uscc"),
+        (_("企业名称"), "enterprise__name"),
+        (_("年度"), "year"),
+        (_("职工工资总额"), "payroll"),
+        (_("教育培训经费提取额"), "extracted"),
+        (_("教育培训经费使用额"), "spent"),
+        (_("其中一线职工使用额"), "frontline_spent"),
+    ]
     list_display = [
         "enterprise",
         "year",
@@ -118,8 +137,12 @@ class FundDeclarationAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["enterprise", "year"] if obj is not None else []
 
+    def get_queryset(self, request):
+        # Each row's year's rule comes with the row, not from a query a row.
+        return fund_declarations_with_rates(super().get_queryset(request))
+
     def _evaluation(self, obj: FundDeclaration):
-        return fund_evaluation(obj, fund_rates_for({obj.year})[obj.year])
+        return fund_evaluation(obj, rates_of(obj))
 
     @admin.display(description=_("足额提取"))
     def extraction_status(self, obj: FundDeclaration) -> str:
@@ -156,6 +179,10 @@ class FundNoticeReceiptInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = readonly_fields = ("user", "read_at")
+
+    def get_queryset(self, request):
+        # Each row shows its reader and its own name (notice → enterprise).
+        return super().get_queryset(request).select_related("notice__enterprise", "user")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.filters import filter_by_groups
@@ -32,6 +32,29 @@ def fund_rates_for(years: set[int] | list[int]) -> dict[int, Rates]:
     for rule in FundRule.objects.filter(year__in=list(years)):
         rates[rule.year] = Rates(rule.extraction_rate, rule.frontline_rate)
     return rates
+
+
+def fund_declarations_with_rates(
+    declarations: QuerySet[FundDeclaration],
+) -> QuerySet[FundDeclaration]:
+    """Declarations annotated with their year's rule (`rule_extraction_rate`,
+    `rule_frontline_rate`; null for a year without one), so that a list evaluates every row
+    from its one query; `rates_of` reads them as `fund_rates_for` would."""
+    rule = FundRule.objects.filter(year=OuterRef("year"))
+    return declarations.annotate(
+        rule_extraction_rate=Subquery(rule.values("extraction_rate")[:1]),
+        rule_frontline_rate=Subquery(rule.values("frontline_rate")[:1]),
+    )
+
+
+def rates_of(declaration: FundDeclaration) -> Rates:
+    """The rates of a declaration from `fund_declarations_with_rates`: its year's rule, else
+    the defaults (8% and 60%)."""
+    extraction = declaration.rule_extraction_rate  # type: ignore[attr-defined]
+    frontline = declaration.rule_frontline_rate  # type: ignore[attr-defined]
+    if extraction is None:
+        return Rates(DEFAULT_EXTRACTION_RATE, DEFAULT_FRONTLINE_RATE)
+    return Rates(extraction, frontline)
 
 
 def fund_evaluation(declaration: FundDeclaration, rates: Rates) -> Evaluation:

@@ -1,14 +1,15 @@
 """import_enterprises against INTERFACES.md, on real .xlsx/.csv files built in each test."""
 
 import io
+from functools import partial
 from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 
 from enterprises.models import Enterprise, IndustrialPark, Village
 from imports.models import ImportRecord
+from tests import spreadsheets
 from tests.commands import run_json_command
 from tests.factories import make_uscc
 
@@ -19,14 +20,7 @@ def to_fullwidth(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-def write_xlsx(path: Path, rows: list[list], title_rows: list[list] | None = None) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "企业名录"
-    for row in (title_rows or []) + rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
+write_xlsx = partial(spreadsheets.write_xlsx, sheet="企业名录")
 
 
 def run(path: Path, *args: str) -> tuple[int, dict]:

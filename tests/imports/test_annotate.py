@@ -3,6 +3,7 @@
 import datetime
 import io
 import zipfile
+from functools import partial
 
 import openpyxl
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from imports.annotate import annotated_workbook
 from imports.engine import run_import
 from imports.reading import read_sheet
-from tests.imports.test_reading import build_ods, build_xls, ods_cell, ods_row
 from tests.factories import EnterpriseFactory, make_id_number
+from tests.imports.test_reading import build_ods, build_xls, ods_cell, ods_row
+from tests.spreadsheets import xlsx_bytes
 from workers.importers import ROSTER_DATASET, RosterImporter
 
 HEADER = [
@@ -48,20 +50,8 @@ def data_row(n: int, **overrides: object) -> list:
     return [values[h] for h in HEADER]
 
 
-def xlsx(rows: dict[int, list], *, title: str = "花名册") -> bytes:
-    """A workbook with each list at its Excel row number; strings stored as text."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for number, values in rows.items():
-        for column, value in enumerate(values, start=1):
-            if value is not None:
-                cell = sheet.cell(row=number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+# A roster workbook from {Excel row number: values}; strings stored as text.
+xlsx = partial(xlsx_bytes, sheet="花名册")
 
 
 def annotate(content: bytes, errors: list[dict], filename: str = "upload.xlsx") -> bytes:

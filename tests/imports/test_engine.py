@@ -2,12 +2,12 @@
 
 from functools import partial
 
-import openpyxl
 import pytest
 
 from imports import engine
 from imports.cells import parse_text, parse_yes_no
 from imports.engine import Column, DataSet, Importer, ImportRefused, Plan, run_import
+from tests.spreadsheets import fill_sheet, workbook_bytes, xlsx_workbook
 
 # Real runs apply inside a database transaction.
 pytestmark = pytest.mark.django_db
@@ -44,24 +44,14 @@ class RecordingImporter(Importer):
         self.applied.extend(r.values for r in plan.data["rows"])
 
 
-def xlsx(tmp_path, rows, *, name="测试", extra_sheets=()):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = name
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would write "=1+1" as a formula
+def xlsx(rows, *, name="测试", extra_sheets=()):
+    """`rows` on sheet `name`; each (title, state) of `extra_sheets` adds a sheet in that state
+    holding a row the import must never read."""
+    workbook = xlsx_workbook(rows, sheet=name)
     for title, state in extra_sheets:
-        other = workbook.create_sheet(title)
+        other = fill_sheet(workbook.create_sheet(title), [["编号", "名称"], ["X", "不应读取"]])
         other.sheet_state = state
-        other.append(["编号", "名称"])
-        other.append(["X", "不应读取"])
-    path = tmp_path / "data.xlsx"
-    workbook.save(path)
-    return path.read_bytes()
+    return workbook_bytes(workbook)
 
 
 def run(content, importer=None, dry_run=False):
@@ -69,80 +59,78 @@ def run(content, importer=None, dry_run=False):
     return importer, run_import(importer, content, filename="data.xlsx", dry_run=dry_run)
 
 
-def test_dry_run_plans_but_never_applies(tmp_path):
-    importer, result = run(xlsx(tmp_path, [["编号", "名字"], ["1", "甲"]]), dry_run=True)
+def test_dry_run_plans_but_never_applies():
+    importer, result = run(xlsx([["编号", "名字"], ["1", "甲"]]), dry_run=True)
     assert result.ok and not result.applied and result.exit_code == 0
     assert result.counts["created"] == 1
     assert importer.applied == []
 
 
-def test_columns_absent_from_the_file_are_known_to_the_importer(tmp_path):
-    importer, result = run(xlsx(tmp_path, [["编号", "名称"], ["1", "甲"]]))
+def test_columns_absent_from_the_file_are_known_to_the_importer():
+    importer, result = run(xlsx([["编号", "名称"], ["1", "甲"]]))
     assert result.ok
     assert importer.columns_present == frozenset({"编号", "名称"})
     assert importer.applied == [{"编号": "1", "名称": "甲"}]
 
 
-def test_every_error_is_listed_and_nothing_applied(tmp_path):
+def test_every_error_is_listed_and_nothing_applied():
     rows = [
         ["编号", "名称", "是否有效"],
         ["1", None, "是"],
         [None, "乙", "可能"],
         ["3", "丙", "否"],
     ]
-    importer, result = run(xlsx(tmp_path, rows))
+    importer, result = run(xlsx(rows))
     assert result.exit_code == 1 and not result.applied
     assert [(e.row, e.column) for e in result.errors] == [(2, "名称"), (3, "编号"), (3, "是否有效")]
     assert importer.applied == []
 
 
-def test_repeated_header_rows_are_skipped(tmp_path):
+def test_repeated_header_rows_are_skipped():
     rows = [["编号", "名称"], ["1", "甲"], ["编号", "名称"], ["2", "乙"]]
-    importer, result = run(xlsx(tmp_path, rows))
+    importer, result = run(xlsx(rows))
     assert result.ok and result.counts["skipped"] == 1 and result.counts["rows"] == 3
     assert [v["编号"] for v in importer.applied] == ["1", "2"]
 
 
-def test_a_column_given_twice_is_refused(tmp_path):
-    _, result = run(xlsx(tmp_path, [["编号", "名称", "名字"], ["1", "甲", "乙"]]))
+def test_a_column_given_twice_is_refused():
+    _, result = run(xlsx([["编号", "名称", "名字"], ["1", "甲", "乙"]]))
     assert result.exit_code == 2
     assert result.errors[0].column == "名称"
 
 
-def test_no_recognisable_header_is_refused(tmp_path):
-    _, result = run(xlsx(tmp_path, [["a", "b"], ["1", "2"]]))
+def test_no_recognisable_header_is_refused():
+    _, result = run(xlsx([["a", "b"], ["1", "2"]]))
     assert result.exit_code == 2 and result.errors[0].row is None
     assert "表头" in result.errors[0].message
 
 
-def test_hidden_sheets_are_never_read_and_the_user_is_told(tmp_path):
-    content = xlsx(
-        tmp_path, [["编号", "名称"], ["1", "甲"]], name="其他", extra_sheets=[("测试", "hidden")]
-    )
+def test_hidden_sheets_are_never_read_and_the_user_is_told():
+    content = xlsx([["编号", "名称"], ["1", "甲"]], name="其他", extra_sheets=[("测试", "hidden")])
     importer, result = run(content)
     assert result.ok and result.sheet_name == "其他"
     assert importer.applied == [{"编号": "1", "名称": "甲"}]
     assert any("隐藏" in w.message for w in result.warnings)
 
 
-def test_refusal_from_the_plan_is_exit_2(tmp_path):
+def test_refusal_from_the_plan_is_exit_2():
     importer = RecordingImporter(refuse="规则不允许")
-    _, result = run(xlsx(tmp_path, [["编号", "名称"], ["1", "甲"]]), importer)
+    _, result = run(xlsx([["编号", "名称"], ["1", "甲"]]), importer)
     assert result.exit_code == 2 and result.errors[0].message == "规则不允许"
     assert importer.applied == []
 
 
-def test_more_data_rows_than_the_limit_are_refused(tmp_path, monkeypatch):
+def test_more_data_rows_than_the_limit_are_refused(monkeypatch):
     monkeypatch.setattr(engine, "MAX_DATA_ROWS", 3)
     rows = [["编号", "名称"]] + [[str(i), "名"] for i in range(4)]
-    importer, result = run(xlsx(tmp_path, rows))
+    importer, result = run(xlsx(rows))
     assert result.exit_code == 2 and importer.applied == []
     assert "上限" in result.errors[0].message
 
 
-def test_formula_like_text_is_data(tmp_path):
+def test_formula_like_text_is_data():
     rows = [["编号", "名称"], ["1", "=1+1"], ["2", "@SUM(A1)"]]
-    content = xlsx(tmp_path, rows)
+    content = xlsx(rows)
     importer, result = run(content)
     assert result.ok
     assert [v["名称"] for v in importer.applied] == ["=1+1", "@SUM(A1)"]

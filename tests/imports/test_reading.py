@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from imports.reading import MAX_FILE_BYTES, Sheet, UnusableFile, read_sheet
+from tests.spreadsheets import workbook_bytes
 
 # ---------------------------------------------------------------------------------------------
 # Builders
@@ -99,12 +100,6 @@ def build_xlsx(
         )
         for name, payload in (extra or {}).items():
             z.writestr(name, payload)
-    return out.getvalue()
-
-
-def openpyxl_bytes(wb: openpyxl.Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
     return out.getvalue()
 
 
@@ -369,7 +364,7 @@ def test_normal_xlsx_values_types_and_row_numbers():
     ws.append(["张三", "320102199001011234", datetime.date(2023, 1, 5), 3, 1234.5, True, None])
     ws.append([None, None, None, None, None, None, None])
     ws.append(["李四", "320102199001015678", datetime.datetime(2023, 1, 5, 8, 30), 0, -1, False])
-    sheet = read(openpyxl_bytes(wb))
+    sheet = read(workbook_bytes(wb))
     assert sheet.name == "花名册"
     assert sheet.hidden_sheets == [] and sheet.other_visible_sheets == []
     assert [number for number, _ in sheet.rows] == [1, 2, 4]
@@ -389,7 +384,7 @@ def test_title_rows_above_header_keep_excel_row_numbers():
     ws["A2"] = "填报日期：2026年1月"
     ws["A4"], ws["B4"] = "姓名", "身份证号"
     ws["A5"], ws["B5"] = "张三", "320102199001011234"
-    sheet = read(openpyxl_bytes(wb))
+    sheet = read(workbook_bytes(wb))
     assert [(n, r[0]) for n, r in sheet.rows] == [
         (1, "某某公司职工花名册"),
         (2, "填报日期：2026年1月"),
@@ -404,7 +399,7 @@ def test_data_starting_at_c3_keeps_row_numbers_and_column_positions():
     ws["C3"], ws["D3"] = "姓名", "身份证号"
     ws["C4"], ws["D4"] = "张三", "1"
     ws["E6"] = "x"
-    sheet = read(openpyxl_bytes(wb))
+    sheet = read(workbook_bytes(wb))
     assert sheet.rows == [
         (3, [None, None, "姓名", "身份证号"]),
         (4, [None, None, "张三", "1"]),
@@ -424,7 +419,7 @@ def test_hidden_first_sheet_that_is_active_is_not_read():
     very["A1"] = 1
     very.sheet_state = "veryHidden"
     wb.active = 0  # the workbook opens on the hidden sheet
-    sheet = read(openpyxl_bytes(wb), preferred="企业名录")
+    sheet = read(workbook_bytes(wb), preferred="企业名录")
     assert sheet.name == "数据"
     assert sheet.rows == [(1, ["姓名"])]
     assert sheet.hidden_sheets == ["说明", "配置"]
@@ -438,7 +433,7 @@ def test_preferred_sheet_chosen_among_visible_ones_ignoring_spaces():
     roster = wb.create_sheet("\u3000花名册 ")
     roster["A1"] = "姓名"
     wb.create_sheet("其他")["A1"] = "x"
-    sheet = read(openpyxl_bytes(wb), preferred="花名册")
+    sheet = read(workbook_bytes(wb), preferred="花名册")
     assert sheet.name == "\u3000花名册 "
     assert sheet.rows == [(1, ["姓名"])]
     assert sheet.other_visible_sheets == ["说明", "其他"]
@@ -451,7 +446,7 @@ def test_hidden_sheet_named_like_the_preferred_sheet_is_not_read():
     roster["A1"] = "旧数据"
     roster.sheet_state = "hidden"
     wb.create_sheet("Sheet2")["A1"] = "新数据"
-    sheet = read(openpyxl_bytes(wb), preferred="花名册")
+    sheet = read(workbook_bytes(wb), preferred="花名册")
     assert sheet.name == "Sheet2"
     assert sheet.rows == [(1, ["新数据"])]
     assert sheet.hidden_sheets == ["花名册"]
@@ -468,7 +463,7 @@ def test_text_starting_with_formula_characters_comes_back_unchanged():
     for row, text in enumerate(["=SUM(A1:A2)", "+86 138", "-5", "@张三"], start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.data_type = "s"  # stored as text, the way a user typing '=… gets it
-    sheet = read(openpyxl_bytes(wb))
+    sheet = read(workbook_bytes(wb))
     assert [r[0] for _, r in sheet.rows] == ["=SUM(A1:A2)", "+86 138", "-5", "@张三"]
     csv_sheet = read(b"=SUM(A1:A2),+1\n-2,@x\n", "a.csv")
     assert [r for _, r in csv_sheet.rows] == [["=SUM(A1:A2)", "+1"], ["-2", "@x"]]
@@ -692,7 +687,7 @@ def test_path_and_file_object_sources(tmp_path: Path):
 def test_corrupt_archive_is_refused_not_crashing():
     wb = openpyxl.Workbook()
     wb.active["A1"] = "x"
-    data = openpyxl_bytes(wb)
+    data = workbook_bytes(wb)
     assert "无法读取" in refused(data[: len(data) // 2])
     broken = build_xlsx([("S", "<worksheet><sheetData><row><c r='1A'><v>1</v></c></row>")])
     assert "无法读取" in refused(broken)

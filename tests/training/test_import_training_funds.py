@@ -1,12 +1,13 @@
 """import_training_funds against INTERFACES.md and DOMAIN.md, on real .xlsx files."""
 
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from imports.models import ImportRecord
+from tests import spreadsheets
 from tests.commands import run_json_command
 from tests.factories import EnterpriseFactory, make_uscc
 from training.models import FundDeclaration, FundDeclarationVersion
@@ -23,17 +24,7 @@ HEADER = [
 ]
 
 
-def write_xlsx(path: Path, rows: list[list], *, title: list | None = None) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "教育培训经费"
-    if title:
-        sheet.append(title)
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
+write_xlsx = partial(spreadsheets.write_xlsx, sheet="教育培训经费", header=HEADER)
 
 
 def run(path: Path, *args: str) -> tuple[int, dict]:
@@ -57,7 +48,7 @@ def test_amounts_as_numbers_or_text_with_commas_and_yen(register, tmp_path):
             [make_uscc(2), "2025年", 1000000, 80000, 0, 0],
             [make_uscc(3), "２０２５", " 2,000,000 ", "'160000", "1000.5", "600.3"],
         ],
-        title=["某某街道2025年度教育培训经费申报表"],
+        title_rows=[["某某街道2025年度教育培训经费申报表"]],
     )
     code, result = run(path)
     assert code == 0, result
@@ -146,11 +137,10 @@ def test_dry_run_reports_the_same_counts_and_writes_nothing(register, tmp_path):
 
 
 def test_a_missing_required_column_refuses_the_file(register, tmp_path):
-    workbook = openpyxl.Workbook()
-    workbook.active.append(HEADER[:-1])
-    workbook.active.append([make_uscc(1), 2025, 1000, 80, 0])
-    workbook.save(tmp_path / "f.xlsx")
-    code, result = run(tmp_path / "f.xlsx")
+    path = spreadsheets.write_xlsx(
+        tmp_path / "f.xlsx", [[make_uscc(1), 2025, 1000, 80, 0]], header=HEADER[:-1]
+    )
+    code, result = run(path)
     assert code == 2
     assert any("其中一线职工使用额" in e["message"] for e in result["errors"])
     assert not FundDeclaration.objects.exists()

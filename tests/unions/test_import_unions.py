@@ -1,9 +1,9 @@
 """import_unions against INTERFACES.md, on real .xlsx files built in each test."""
 
 import datetime
+from functools import partial
 from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -13,6 +13,7 @@ from django.utils import timezone
 from enterprises.models import Village
 from imports.models import ImportRecord
 from imports.services import dataset_import
+from tests import spreadsheets
 from tests.commands import run_json_command
 from tests.factories import EnterpriseFactory, UserFactory, VillageFactory, make_uscc
 from unions.importers import UNIONS, parse_union_kind
@@ -24,14 +25,7 @@ HEADER = ["工会名称", "类型", "覆盖企业", "成立日期", "工会主�
 FOUNDED = datetime.date(2021, 5, 1)
 
 
-def write_xlsx(path: Path, rows: list[list], title_rows: list[list] | None = None) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "工会组织"
-    for row in (title_rows or []) + rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
+write_xlsx = partial(spreadsheets.write_xlsx, sheet="工会组织")
 
 
 def run(path: Path, *args: str) -> tuple[int, dict]:

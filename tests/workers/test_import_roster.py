@@ -3,14 +3,15 @@
 import datetime
 import io
 import json
+from functools import partial
 from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from core.choices import PoliticalStatus, Sex, SkillLevel
+from tests import spreadsheets
 from tests.commands import run_json_command
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
 from workers.models import Employment, Worker
@@ -48,20 +49,9 @@ def row(n: int, **overrides) -> list:
     return [values.get(h) for h in HEADER] + [values[k] for k in overrides if k not in HEADER]
 
 
-def write_xlsx(path: Path, rows: list[list], header=HEADER) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(["某某公司职工花名册"])
-    sheet.append(header)
-    for r in rows:
-        sheet.append(r)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    workbook.save(path)
-    return path
+# A roster as users fill the template in: a title line, the header, then one row a worker.
+ROSTER_LAYOUT = {"sheet": "花名册", "title_rows": [["某某公司职工花名册"]], "header": HEADER}
+write_xlsx = partial(spreadsheets.write_xlsx, **ROSTER_LAYOUT)
 
 
 def run(path: Path, enterprise, *args: str) -> tuple[int, dict]:

@@ -5,7 +5,8 @@ false, a file-level error (row null) in Chinese saying what is wrong, and the en
 exactly as it was. The last cases are traps that must *not* be refused: lying sheet dimensions,
 hidden or extra sheets, and text that looks like a formula.
 
-Files are built inside each test; the hostile byte builders come from tests.imports.test_reading.
+Files are built inside each test: ordinary workbooks with tests.spreadsheets, the hostile bytes
+with the builders of tests.imports.test_reading.
 """
 
 import csv
@@ -16,6 +17,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -25,16 +27,10 @@ from enterprises.models import Enterprise
 from imports.models import ImportRecord
 from imports.reading import MAX_DATA_ROWS, MAX_FILE_BYTES
 from tests.commands import run_json_command
-from tests.imports.test_reading import (
-    _CT,
-    _MAIN,
-    build_cfb,
-    build_xlsx,
-    openpyxl_bytes,
-    sheet_xml,
-)
 from tests.factories import EnterpriseFactory
-from tests.workers.test_import_roster import HEADER, person
+from tests.imports.test_reading import _CT, _MAIN, build_cfb, build_xlsx, sheet_xml
+from tests.spreadsheets import fill_sheet, workbook_bytes, xlsx_bytes
+from tests.workers.test_import_roster import HEADER, ROSTER_LAYOUT, person
 from workers.models import Employment, Worker
 
 pytestmark = pytest.mark.django_db
@@ -62,22 +58,9 @@ def row(n: int, header: list[str] = HEADER, **overrides: object) -> list:
     return [values.get(h) for h in header]
 
 
-def fill_roster(sheet, rows: list[list], header: list[str] = HEADER) -> None:
-    sheet.append(["某某公司职工花名册"])
-    sheet.append(header)
-    for r in rows:
-        sheet.append(r)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, the way a user typing '=1+1 gets it
-
-
-def roster_xlsx(rows: list[list], header: list[str] = HEADER) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "花名册"
-    fill_roster(workbook.active, rows, header)
-    return openpyxl_bytes(workbook)
+# The roster layout (a title line, the header, the rows) on any sheet, or as a whole file.
+fill_roster = partial(fill_sheet, title_rows=ROSTER_LAYOUT["title_rows"], header=HEADER)
+roster_xlsx = partial(xlsx_bytes, **ROSTER_LAYOUT)
 
 
 def roster_csv(rows: list[list], header: list[str] = HEADER) -> bytes:
@@ -338,14 +321,14 @@ def test_sheet_of_random_text_has_no_header(tmp_path, seeded):
     workbook.active.title = "花名册"
     for _ in range(40):
         workbook.active.append([rng.choice(words) + str(rng.randint(0, 99)) for _ in range(6)])
-    result = assert_refused(save(tmp_path, "花名册.xlsx", openpyxl_bytes(workbook)), seeded, "表头")
+    result = assert_refused(save(tmp_path, "花名册.xlsx", workbook_bytes(workbook)), seeded, "表头")
     assert result["errors"][0]["column"] is None
     assert "身份证号" in result["errors"][0]["message"]  # it lists what the header needs
 
 
 def test_header_missing_the_id_number_column_names_it(tmp_path, seeded):
     header = [h for h in HEADER if h != "身份证号"]
-    data = roster_xlsx([row(1, header), row(2, header)], header)
+    data = roster_xlsx([row(1, header), row(2, header)], header=header)
     result = assert_refused(
         save(tmp_path, "花名册.xlsx", data), seeded, "身份证号", column="身份证号"
     )
@@ -356,7 +339,7 @@ def test_header_missing_the_id_number_column_names_it(tmp_path, seeded):
 def test_missing_columns_are_each_named_by_their_canonical_name(tmp_path, seeded):
     # Variants for the columns that are there; 身份证号 and 入职日期 are absent.
     header = ["姓名", "工作岗位", "一线职工", "工会会员"]
-    data = roster_xlsx([["职工1", "操作工", "是", "否"]], header)
+    data = roster_xlsx([["职工1", "操作工", "是", "否"]], header=header)
     result = assert_refused(save(tmp_path, "花名册.xlsx", data), seeded)
     assert sorted(e["column"] for e in result["errors"]) == ["入职日期", "身份证号"]
     for error in result["errors"]:
@@ -408,7 +391,7 @@ def test_cells_at_a1_and_xfd1048576_are_refused_and_the_process_survives(tmp_pat
     workbook.active.title = "花名册"
     fill_roster(workbook.active, [row(1), row(2), row(3)])
     workbook.active["XFD1048576"] = "x"
-    path = save(tmp_path, "b.xlsx", openpyxl_bytes(workbook))
+    path = save(tmp_path, "b.xlsx", workbook_bytes(workbook))
     assert_refused(path, seeded, "使用范围异常", "花名册")
 
     # Still alive, and still importing.
@@ -438,7 +421,7 @@ def test_huge_declared_dimension_with_three_rows_reads_three_quickly(tmp_path, e
     fill_roster(workbook.active, [row(1), row(2)])
     for column, value in enumerate(row(3), start=1):
         workbook.active.cell(row=5001, column=column, value=value)
-    data = with_dimension(openpyxl_bytes(workbook), "A1:XFD5001")
+    data = with_dimension(workbook_bytes(workbook), "A1:XFD5001")
     path = save(tmp_path, "花名册.xlsx", data)
     started = time.perf_counter()
     code, result = run(path, enterprise)
@@ -468,7 +451,7 @@ def test_hidden_active_sheet_is_never_read(tmp_path, enterprise):
     secret = workbook.create_sheet("配置")
     fill_roster(secret, [row(52)])
     secret.sheet_state = "veryHidden"
-    data = rewrite_zip(openpyxl_bytes(workbook), change={"xl/workbook.xml": _open_on_first_sheet})
+    data = rewrite_zip(workbook_bytes(workbook), change={"xl/workbook.xml": _open_on_first_sheet})
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert 'activeTab="0"' in z.read("xl/workbook.xml").decode()
 
@@ -489,7 +472,7 @@ def test_sheet_named_like_the_template_is_read_among_visible_ones(tmp_path, ente
     fill_roster(workbook.create_sheet("其他"), [row(60)])
     workbook.active = 0
 
-    code, result = run(save(tmp_path, "r.xlsx", openpyxl_bytes(workbook)), enterprise)
+    code, result = run(save(tmp_path, "r.xlsx", workbook_bytes(workbook)), enterprise)
 
     assert code == 0, result
     assert result["counts"]["created"] == 2
@@ -507,7 +490,7 @@ def test_first_visible_sheet_is_read_when_none_is_named_like_the_template(tmp_pa
     fill_roster(workbook.create_sheet("Sheet1"), [row(1)])
     fill_roster(workbook.create_sheet("Sheet2"), [row(71)])
 
-    code, result = run(save(tmp_path, "r.xlsx", openpyxl_bytes(workbook)), enterprise)
+    code, result = run(save(tmp_path, "r.xlsx", workbook_bytes(workbook)), enterprise)
 
     assert code == 0, result
     assert list(Worker.objects.values_list("id_number", flat=True)) == [person(1)]
@@ -542,7 +525,7 @@ def _assert_stored_as_text() -> None:
 
 
 def test_formula_like_text_in_xlsx_is_stored_exactly(tmp_path, enterprise):
-    data = roster_xlsx(FORMULA_ROWS, FORMULA_HEADER)
+    data = roster_xlsx(FORMULA_ROWS, header=FORMULA_HEADER)
     cell = openpyxl.load_workbook(io.BytesIO(data))["花名册"]["A3"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")  # text in the file, not a formula
 
