@@ -52,7 +52,7 @@ class ExportColumn(NamedTuple):
     for users who do not see personal data (union officers; DOMAIN.md).
     """
 
-    header: str
+    header: str | Promise
     source: str | Callable[[Any], Any]
     text: bool | None = None
     width: float | None = None
