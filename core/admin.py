@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -68,6 +69,23 @@ class ServiceModelAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         raise self._not_through_a_service("save_formset")
+
+    @staticmethod
+    def save_inline_rows(
+        request: HttpRequest,
+        formset: Any,
+        *,
+        save: Callable[..., Any],
+        delete: Callable[..., Any],
+        row: str,
+    ) -> None:
+        """An inline's rows through their services: the removed ones, then the added and
+        changed ones, each as `save(user=…, <row>=…)` / `delete(user=…, <row>=…)`."""
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(user=request.user, **{row: obj})
+        for obj in rows:
+            save(user=request.user, **{row: obj})
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:

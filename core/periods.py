@@ -8,7 +8,7 @@ figures). Both types are immutable, ordered by time, and print as their canonica
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Self
+from typing import ClassVar, Self
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,16 +24,59 @@ def _check_year(year: int) -> None:
 
 
 @dataclass(frozen=True, order=True)
-class Quarter:
+class _Period:
+    """A year cut into PER_YEAR equal runs of months; subclasses name and parse them."""
+
     year: int
-    number: int  # 1 to 4
+    number: int  # 1 to PER_YEAR
+
+    PER_YEAR: ClassVar[int]
 
     def __post_init__(self) -> None:
         _check_year(self.year)
-        if not 1 <= self.number <= 4:
-            raise ValueError(
-                gettext("季度应为 1 至 4，不是 %(number)s。") % {"number": self.number}
-            )
+        if not 1 <= self.number <= self.PER_YEAR:
+            raise ValueError(self._number_error())
+
+    def _number_error(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Self:
+        """The period `day` falls in."""
+        return cls(day.year, (day.month - 1) // (12 // cls.PER_YEAR) + 1)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, (12 // self.PER_YEAR) * (self.number - 1) + 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        if self.number == self.PER_YEAR:  # counted forward, 9999's would run out of dates
+            return datetime.date(self.year, 12, 31)
+        return self.next().start - _ONE_DAY
+
+    def as_of(self, today: datetime.date | None = None) -> datetime.date:
+        """The day the period's figures are counted on: its last day, or today if earlier
+        (DOMAIN.md)."""
+        return min(self.end, today or timezone.localdate())
+
+    def previous(self) -> Self:
+        if self.number == 1:
+            return type(self)(self.year - 1, self.PER_YEAR)
+        return type(self)(self.year, self.number - 1)
+
+    def next(self) -> Self:
+        if self.number == self.PER_YEAR:
+            return type(self)(self.year + 1, 1)
+        return type(self)(self.year, self.number + 1)
+
+
+@dataclass(frozen=True, order=True)
+class Quarter(_Period):
+    PER_YEAR: ClassVar[int] = 4
+
+    def _number_error(self) -> str:
+        return gettext("季度应为 1 至 4，不是 %(number)s。") % {"number": self.number}
 
     @classmethod
     def parse(cls, text: str) -> Self:
@@ -43,51 +86,16 @@ class Quarter:
             raise ValueError(gettext("季度格式应为 2026Q4 这样的“年份Q季度”。"))
         return cls(int(match.group(1)), int(match.group(2)))
 
-    @classmethod
-    def of(cls, day: datetime.date) -> Self:
-        """The quarter `day` falls in."""
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        if self.number == 4:  # counted forward, the year 9999's would run out of dates
-            return datetime.date(self.year, 12, 31)
-        return self.next().start - _ONE_DAY
-
-    def as_of(self, today: datetime.date | None = None) -> datetime.date:
-        """The day the quarter's figures are counted on: its last day, or today if earlier
-        (DOMAIN.md)."""
-        return min(self.end, today or timezone.localdate())
-
-    def previous(self) -> Self:
-        if self.number == 1:
-            return type(self)(self.year - 1, 4)
-        return type(self)(self.year, self.number - 1)
-
-    def next(self) -> Self:
-        if self.number == 4:
-            return type(self)(self.year + 1, 1)
-        return type(self)(self.year, self.number + 1)
-
     def __str__(self) -> str:
         return "%04dQ%d" % (self.year, self.number)
 
 
 @dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    number: int  # 1 to 12
+class Month(_Period):
+    PER_YEAR: ClassVar[int] = 12
 
-    def __post_init__(self) -> None:
-        _check_year(self.year)
-        if not 1 <= self.number <= 12:
-            raise ValueError(
-                gettext("月份应为 1 至 12，不是 %(number)s。") % {"number": self.number}
-            )
+    def _number_error(self) -> str:
+        return gettext("月份应为 1 至 12，不是 %(number)s。") % {"number": self.number}
 
     @classmethod
     def parse(cls, text: str) -> Self:
@@ -96,36 +104,6 @@ class Month:
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(gettext("月份格式应为 2026-11 这样的“年份-月份”。"))
         return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Self:
-        """The month `day` falls in."""
-        return cls(day.year, day.month)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, self.number, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        if self.number == 12:  # counted forward, the year 9999's would run out of dates
-            return datetime.date(self.year, 12, 31)
-        return self.next().start - _ONE_DAY
-
-    def as_of(self, today: datetime.date | None = None) -> datetime.date:
-        """The day the month's figures are counted on: its last day, or today if earlier
-        (DOMAIN.md)."""
-        return min(self.end, today or timezone.localdate())
-
-    def previous(self) -> Self:
-        if self.number == 1:
-            return type(self)(self.year - 1, 12)
-        return type(self)(self.year, self.number - 1)
-
-    def next(self) -> Self:
-        if self.number == 12:
-            return type(self)(self.year + 1, 1)
-        return type(self)(self.year, self.number + 1)
 
     def __str__(self) -> str:
         return "%04d-%02d" % (self.year, self.number)

@@ -75,11 +75,13 @@ class PartyBranchAdmin(XlsxExportMixin, ServiceModelAdmin):
         party_branch_delete(user=request.user, branch=obj)
 
     def save_formset(self, request, form, formset, change):
-        memberships = formset.save(commit=False)
-        for membership in formset.deleted_objects:
-            party_branch_member_delete(user=request.user, membership=membership)
-        for membership in memberships:
-            party_branch_member_save(user=request.user, membership=membership)
+        self.save_inline_rows(
+            request,
+            formset,
+            save=party_branch_member_save,
+            delete=party_branch_member_delete,
+            row="membership",
+        )
 
     def get_queryset(self, request: HttpRequest):
         return branches_visible_to(request.user).annotate(

@@ -48,11 +48,9 @@ class UnionOrganisationAdmin(XlsxExportMixin, ServiceModelAdmin):
         union_organisation_delete(user=request.user, union=obj)
 
     def save_formset(self, request, form, formset, change):
-        coverages = formset.save(commit=False)
-        for coverage in formset.deleted_objects:
-            union_coverage_delete(user=request.user, coverage=coverage)
-        for coverage in coverages:
-            union_coverage_save(user=request.user, coverage=coverage)
+        self.save_inline_rows(
+            request, formset, save=union_coverage_save, delete=union_coverage_delete, row="coverage"
+        )
 
 
 @admin.register(UnionCoverage)

@@ -201,11 +201,9 @@ class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
         worker_delete(user=request.user, worker=obj)
 
     def save_formset(self, request, form, formset, change):
-        employments = formset.save(commit=False)
-        for employment in formset.deleted_objects:
-            employment_delete(user=request.user, employment=employment)
-        for employment in employments:
-            employment_save(user=request.user, employment=employment)
+        self.save_inline_rows(
+            request, formset, save=employment_save, delete=employment_delete, row="employment"
+        )
 
     def get_queryset(self, request: HttpRequest):
         return workers_visible_to(request.user)

@@ -60,11 +60,9 @@ class ReformTaskAdmin(XlsxExportMixin, ServiceModelAdmin):
         reform_task_delete(user=request.user, task=obj)
 
     def save_formset(self, request, form, formset, change):
-        milestones = formset.save(commit=False)
-        for milestone in formset.deleted_objects:
-            milestone_delete(user=request.user, milestone=milestone)
-        for milestone in milestones:
-            milestone_save(user=request.user, milestone=milestone)
+        self.save_inline_rows(
+            request, formset, save=milestone_save, delete=milestone_delete, row="milestone"
+        )
 
 
 class FeedbackAttachmentInline(admin.TabularInline):
@@ -95,8 +93,10 @@ class TaskFeedbackAdmin(XlsxExportMixin, ServiceModelAdmin):
         task_feedback_delete(user=request.user, feedback=obj)
 
     def save_formset(self, request, form, formset, change):
-        attachments = formset.save(commit=False)
-        for attachment in formset.deleted_objects:
-            feedback_attachment_delete(user=request.user, attachment=attachment)
-        for attachment in attachments:
-            feedback_attachment_save(user=request.user, attachment=attachment)
+        self.save_inline_rows(
+            request,
+            formset,
+            save=feedback_attachment_save,
+            delete=feedback_attachment_delete,
+            row="attachment",
+        )
