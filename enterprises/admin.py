@@ -125,12 +125,9 @@ class EnterpriseAdmin(XlsxExportMixin, ServiceModelAdmin):
         """Staff upload a data set for any enterprise; the preview is the same page HR use."""
         if not is_sub_district_staff(request.user):
             raise PermissionDenied
-        try:
-            registration = registry.get(kind)
-        except LookupError:
-            raise Http404 from None
+        registration = registry.find(kind)
         enterprise = self.get_queryset(request).filter(pk=object_id).first()
-        if enterprise is None or registration.enterprises_for is None:
+        if enterprise is None or registration is None or registration.enterprises_for is None:
             raise Http404
         form, uploaded = upload_form_handle(
             request, kind=kind, enterprise=enterprise, label=str(registration.label)

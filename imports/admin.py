@@ -289,10 +289,6 @@ def _export_value(value: Any) -> Any:
     return value
 
 
-def kinds() -> set[str]:
-    return {r.kind for r in registry.registered()}
-
-
 class KindFilter(admin.SimpleListFilter):
     """The registered data sets by their Chinese names (the kind has no fixed choices)."""
 
@@ -341,7 +337,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("预览"))
     def preview_link(self, record: ImportRecord) -> str:
-        registration = registry.get(record.kind) if record.kind in kinds() else None
+        registration = registry.find(record.kind)
         if registration is None or not registration.url_name or record.enterprise_id is None:
             return "—"
         url = registration.upload_url("", record.pk)

@@ -27,7 +27,6 @@ import functools
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
@@ -39,6 +38,7 @@ from openpyxl.utils.datetime import to_excel
 
 from imports.engine import DataSet, ImportRefused, MissingColumns, locate_header
 from imports.reading import Sheet, read_sheet
+from imports.xlsx import display_width
 
 _EXCEL_MAX_ROWS = 1_048_576
 _EXCEL_MAX_TEXT = 32_767
@@ -191,7 +191,7 @@ def _display_width(value: object) -> int:
     if isinstance(value, datetime.date):
         return 10
     text = value if isinstance(value, str) else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:100])
+    return display_width(text[:100])
 
 
 # ---------------------------------------------------------------------------------------------

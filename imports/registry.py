@@ -65,10 +65,15 @@ def get(kind: str) -> DataSetRegistration:
         raise LookupError("no data set %r is registered" % kind) from None
 
 
+def find(kind: str) -> DataSetRegistration | None:
+    """The registration of `kind`, or None for a data set no app registers (any more)."""
+    return _registry.get(kind)
+
+
 def registered() -> list[DataSetRegistration]:
     return list(_registry.values())
 
 
 def label_of(kind: str) -> str:
-    registration = _registry.get(kind)
+    registration = find(kind)
     return str(registration.label) if registration else kind

@@ -26,9 +26,13 @@ class Rates:
     frontline: Decimal
 
 
+# A year without a rule record (DOMAIN.md: 8% and 60% are the defaults).
+DEFAULT_RATES = Rates(DEFAULT_EXTRACTION_RATE, DEFAULT_FRONTLINE_RATE)
+
+
 def fund_rates_for(years: set[int] | list[int]) -> dict[int, Rates]:
     """Each year's rates: its rule record, else the defaults (8% and 60%)."""
-    rates = {year: Rates(DEFAULT_EXTRACTION_RATE, DEFAULT_FRONTLINE_RATE) for year in years}
+    rates = dict.fromkeys(years, DEFAULT_RATES)
     for rule in FundRule.objects.filter(year__in=list(years)):
         rates[rule.year] = Rates(rule.extraction_rate, rule.frontline_rate)
     return rates
@@ -53,7 +57,7 @@ def rates_of(declaration: FundDeclaration) -> Rates:
     extraction = declaration.rule_extraction_rate  # type: ignore[attr-defined]
     frontline = declaration.rule_frontline_rate  # type: ignore[attr-defined]
     if extraction is None:
-        return Rates(DEFAULT_EXTRACTION_RATE, DEFAULT_FRONTLINE_RATE)
+        return DEFAULT_RATES
     return Rates(extraction, frontline)
 
 

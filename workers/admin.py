@@ -107,9 +107,6 @@ class EmploymentInline(admin.TabularInline):
         return employments_visible_to(request.user)
 
 
-PERSONAL_FIELDS = ("id_number", "phone")
-
-
 @admin.register(Worker)
 class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
     export_columns = [

@@ -38,6 +38,7 @@ from imports.engine import (
     lookup_in_chunks,
 )
 from workers.models import Employment, Worker
+from workers.rules import hire_date_error
 from workers.signals import membership_changed
 
 NAME = "姓名"
@@ -59,7 +60,6 @@ REMARKS = "备注"
 # needs the user's explicit confirmation.
 DEPARTURE_GUARD_SHARE = 0.2
 DEPARTURE_GUARD_MIN_ACTIVE = 10
-MINIMUM_HIRING_AGE = 16  # 劳动法 第十五条
 
 
 def _parse_sex(value: object) -> str:
@@ -143,10 +143,6 @@ def _shown(field: str, value: Any) -> str:
     return str(value)
 
 
-def _age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 class RosterImporter(Importer):
     dataset = ROSTER_DATASET
 
@@ -205,18 +201,9 @@ class RosterImporter(Importer):
                     gettext("出生日期与身份证号不符（身份证号显示为%(date)s），请改正或留空。")
                     % {"date": resident.birth_date.isoformat()},
                 )
-            hired: datetime.date = values[HIRE_DATE]
-            if hired > self.today:
-                report.error(row.row, HIRE_DATE, gettext("入职日期晚于今天，请核对。"))
-            elif _age_on(resident.birth_date, hired) < MINIMUM_HIRING_AGE:
-                report.error(
-                    row.row,
-                    HIRE_DATE,
-                    gettext(
-                        "入职时未满16周岁（出生于%(birth)s），违反劳动法第十五条，请核对入职日期。"
-                    )
-                    % {"birth": resident.birth_date.isoformat()},
-                )
+            error = hire_date_error(values[HIRE_DATE], birth=resident.birth_date, today=self.today)
+            if error is not None:
+                report.error(row.row, HIRE_DATE, error)
 
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
         enterprise = self.enterprise

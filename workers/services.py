@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 
 from core.services import record_delete, record_save
 from enterprises.selectors import enterprises_acted_for
-from workers.importers import MINIMUM_HIRING_AGE, _age_on
 from workers.models import Employment, Worker
+from workers.rules import hire_date_error
 from workers.selectors import workers_visible_to
 
 # Membership follows the person (一次入会、动态接转, DOMAIN.md) and each change of it is kept
@@ -60,22 +60,13 @@ def worker_delete(*, user: Any, worker: Worker) -> None:
 
 
 def _check_hire_date(employment: Employment) -> None:
-    """The roster's rules for a 入职日期 (workers.importers): not after today, and nobody is
-    hired before 16 (劳动法 第十五条, DOMAIN.md)."""
+    """The roster's rules for a 入职日期 (workers.rules), in the admin too."""
     if employment.hire_date is None or employment.worker_id is None:
         return  # full_clean reports the missing field
-    if employment.hire_date > timezone.localdate():
-        raise ValidationError({"hire_date": gettext("入职日期晚于今天，请核对。")})
     birth = Worker.objects.filter(pk=employment.worker_id).values_list("birth_date", flat=True)[0]
-    if _age_on(birth, employment.hire_date) < MINIMUM_HIRING_AGE:
-        raise ValidationError(
-            {
-                "hire_date": gettext(
-                    "入职时未满16周岁（出生于%(birth)s），违反劳动法第十五条，请核对入职日期。"
-                )
-                % {"birth": birth.isoformat()}
-            }
-        )
+    error = hire_date_error(employment.hire_date, birth=birth, today=timezone.localdate())
+    if error is not None:
+        raise ValidationError({"hire_date": error})
 
 
 def employment_save(*, user: Any, employment: Employment) -> Employment:
