@@ -198,12 +198,13 @@ def validate_uscc(value: str) -> None:
 
 
 def mask_id_number(number: str | None) -> str:
-    """ "330683********123X": first 6 and last 4 shown (PIPL: sensitive personal information)."""
+    """ "330683**********3X": the region code and the last 2 only (PIPL: sensitive personal
+    information). The birth date (digits 7-14) is hidden: with it the rest is guessable."""
     text = number or ""
     if len(text) < 15:
         # Not a whole ID number: showing both ends would give most of it away.
         return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:6] + "*" * (len(text) - 8) + text[-2:]
 
 
 def mask_phone(phone: str | None) -> str:

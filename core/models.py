@@ -27,3 +27,57 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return "%s %s %s" % (self.created_at, self.action, self.object_id)
+
+
+class PersonalDataKeyCheck(models.Model):
+    """One row per database: proof that the running PERSONAL_DATA_KEY is the one its personal
+    data was encrypted with (core.crypto, checked at start-up by core.keys)."""
+
+    digest = models.CharField(max_length=64)
+    token = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("个人信息密钥校验")
+        verbose_name_plural = _("个人信息密钥校验")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.created_at)
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw, exported, downloaded or changed workers' personal data (PIPL: ID numbers and
+    phones are sensitive personal information). Written by `personal_data_access_record` only;
+    `detail` never holds a full ID number or phone, only masked ones."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("查看")
+        REVEAL = "reveal", _("显示完整号码")
+        EXPORT = "export", _("导出")
+        DOWNLOAD_ORIGINAL = "download_original", _("下载原始文件")
+        DOWNLOAD_ANNOTATED = "download_annotated", _("下载错误说明")
+        CHANGE = "change", _("修改")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    record_count = models.PositiveIntegerField(_("涉及人数"), default=1)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("个人信息访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return "%s %s %s %s" % (self.created_at, self.action, self.object_type, self.object_id)

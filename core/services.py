@@ -13,7 +13,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext
 
-from core.models import AuditLog
+from core.models import AuditLog, PersonalDataAccess
 
 
 def audit_record(
@@ -25,6 +25,30 @@ def audit_record(
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         detail=detail,
+    )
+
+
+def personal_data_access_record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str | type[models.Model] | models.Model,
+    object_id: object = "",
+    count: int = 1,
+    detail: Mapping[str, Any] | None = None,
+) -> PersonalDataAccess:
+    """One row of the personal-data access log (PersonalDataAccess.Action): who saw, exported,
+    downloaded or changed how many people's ID numbers and phones. `detail` must hold masked
+    values only (core.identity.mask_id_number, mask_phone): the log is read by staff."""
+    if not isinstance(object_type, str):
+        object_type = object_type._meta.label
+    return PersonalDataAccess.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        record_count=max(count, 0),
+        detail=dict(detail or {}),
     )
 
 

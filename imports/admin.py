@@ -27,11 +27,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceModelAdmin
 from core.http import xlsx_response
+from core.models import PersonalDataAccess
 from core.roles import sees_personal_data
-from core.services import audit_record
+from core.services import audit_record, personal_data_access_record, record_save
 from imports import registry
-from imports.models import ImportRecord
+from imports.models import ImportRecord, ImportRetention
 from imports.xlsx import Table, display_width, table_workbook
 
 if TYPE_CHECKING:
@@ -131,6 +133,16 @@ class XlsxExportMixin(_AdminBase):
             rows=written,
             query=request.GET.urlencode(),
         )
+        personal = [str(c.header) for c in self.get_export_columns(request) if c.personal]
+        if personal:
+            # ID numbers, phones or birth dates left the portal: the personal-data access log.
+            personal_data_access_record(
+                actor=request.user,
+                action=PersonalDataAccess.Action.EXPORT,
+                object_type=self.opts.label,
+                count=written,
+                detail={"columns": personal, "query": request.GET.urlencode()},
+            )
         today = timezone.localdate().isoformat()
         filename = self.export_filename or "%s_%s.xlsx" % (title, today)
         return xlsx_response(content, filename)
@@ -370,4 +382,29 @@ class ImportRecordAdmin(admin.ModelAdmin):
             handle = record.file.open("rb")
         except (FileNotFoundError, ValueError):
             raise Http404 from None
+        personal_data_access_record(
+            actor=request.user,
+            action=PersonalDataAccess.Action.DOWNLOAD_ORIGINAL,
+            object_type=ImportRecord,
+            object_id=record.pk,
+            count=(record.counts or {}).get("rows", 0),
+            detail={"kind": record.kind, "page": "admin:imports_importrecord_download"},
+        )
         return FileResponse(handle, as_attachment=True, filename=record.original_name)
+
+
+@admin.register(ImportRetention)
+class ImportRetentionAdmin(ServiceModelAdmin):
+    """One row: how many days uploaded originals are kept (imports.services purges the rest)."""
+
+    list_display = ["__str__", "originals_days", "updated_at"]
+    fields = ["originals_days"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the one row comes with the migration; staff change it
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        record_save(actor=request.user, instance=obj, action="import.retention.changed")

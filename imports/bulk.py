@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from core.crypto import DigestField, EncryptedTextField, blind_index
 from core.signals import rows_written
 
 
@@ -26,10 +27,42 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     return [str(concrete_field(model, name).column) for name in fields]
 
 
+def _stored(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], offset: int
+) -> tuple[list[str], Iterable[Sequence[Any]]]:
+    """Fields and rows as stored: encrypted columns sealed (core.crypto) and each digest
+    column that indexes one of them added, computed from the plain value. `offset` leading
+    values of each row (a primary key) pass through."""
+    fields = list(fields)
+    sealers = {
+        i: field.raw_value
+        for i, name in enumerate(fields)
+        if isinstance(field := concrete_field(model, name), EncryptedTextField)
+    }
+    indexed = [
+        (field.name, fields.index(field.source))
+        for field in model._meta.concrete_fields
+        if isinstance(field, DigestField) and field.source in fields and field.name not in fields
+    ]
+    if not sealers and not indexed:
+        return fields, rows
+    extra = [name for name, _source in indexed]
+
+    def convert(row: Sequence[Any]) -> list[Any]:
+        head, values = list(row[:offset]), list(row[offset:])
+        added = [blind_index(values[i]) if values[i] else None for _name, i in indexed]
+        for i, seal in sealers.items():
+            values[i] = seal(values[i])
+        return [*head, *values, *added]
+
+    return [*fields, *extra], (convert(row) for row in rows)
+
+
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """INSERT rows of `fields` values into the model's table (COPY on PostgreSQL)."""
+    fields, rows = _stored(model, fields, rows, 0)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     with connection.cursor() as cursor:
@@ -41,7 +74,7 @@ def insert_rows(
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(
-                "INSERT INTO %s (%s) VALUES (%s)" % (table, columns, placeholders),  # noqa: S608
+                "INSERT INTO %s (%s) VALUES (%s)" % (table, columns, placeholders),  # noqa: S608  # nosec B608 # quoted model metadata; values are parameters
                 list(rows),
             )
     rows_written.send(sender=model)
@@ -51,6 +84,7 @@ def update_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """UPDATE `fields` by primary key; each row is (pk, *values)."""
+    fields, rows = _stored(model, fields, rows, 1)
     table = connection.ops.quote_name(model._meta.db_table)
     pk_column = connection.ops.quote_name(model._meta.pk.column)
     columns = [connection.ops.quote_name(c) for c in _columns(model, fields)]
@@ -59,7 +93,7 @@ def update_rows(
             # Stage the new values with COPY, then one UPDATE … FROM joins them in.
             staged = connection.ops.quote_name("staged_%s" % model._meta.db_table)
             cursor.execute(
-                "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, %s FROM %s WITH NO DATA"  # noqa: S608
+                "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, %s FROM %s WITH NO DATA"  # noqa: S608  # nosec B608 # quoted model metadata only
                 % (staged, pk_column, ", ".join(columns), table)
             )
             raw = cursor.cursor
@@ -70,14 +104,14 @@ def update_rows(
                     copy.write_row(row)
             assignments = ", ".join("%s = s.%s" % (c, c) for c in columns)
             cursor.execute(
-                "UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s"  # noqa: S608
+                "UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s"  # noqa: S608  # nosec B608 # quoted model metadata only
                 % (table, assignments, staged, pk_column, pk_column)
             )
             cursor.execute("DROP TABLE %s" % staged)
         else:
             assignments = ", ".join("%s = %%s" % c for c in columns)
             cursor.executemany(
-                "UPDATE %s SET %s WHERE %s = %%s" % (table, assignments, pk_column),  # noqa: S608
+                "UPDATE %s SET %s WHERE %s = %%s" % (table, assignments, pk_column),  # noqa: S608  # nosec B608 # quoted model metadata; values are parameters
                 [(*row[1:], row[0]) for row in rows],
             )
     rows_written.send(sender=model)

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
+from core.crypto import blind_index
 from core.signals import rows_written
 from imports.cells import is_blank, normalise_header
 from imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
@@ -476,7 +477,19 @@ def run_import(
     )
     del sheet  # the raw cells are the largest thing a big import holds: free them before planning
     if not rows:
-        report.warning(None, None, gettext("表头下面没有数据行，没有任何改动。"))
+        # INTERFACES.md: no data row under the header is a file that cannot be used (exit 2).
+        # Going on would treat the blank template as an empty roster and mark everyone departed.
+        refusal = refusal_result(
+            gettext("文件中没有数据行：“%(dataset)s”的表头下面没有任何记录。请填写后再上传。")
+            % {"dataset": dataset.name},
+            dry_run=dry_run,
+            report=report,
+        )
+        refusal.sheet_name = parsed.sheet_name
+        refusal.columns = parsed.columns
+        refusal.counts["rows"] = skipped
+        refusal.counts["skipped"] = skipped
+        return refusal
     # The file's own warnings; checking and planning add theirs again on every run.
     parsed.warnings = list(report.warnings)
     result = _check_plan_apply(importer, parsed, report, dry_run=dry_run, progress=progress)
@@ -572,13 +585,28 @@ def lookup_in_chunks(
     more to build and convert than the query itself.
     """
     keys = list(keys)
+    field_name, keys = _digest_lookup(queryset.model, field_name, keys)
     if connection.vendor == "postgresql":
         if not keys:
             return []
         array_type = "bigint[]" if all(isinstance(k, int) for k in keys) else "text[]"
-        subquery = RawSQL("SELECT unnest(%%s::%s)" % array_type, (keys,))  # noqa: S611
+        subquery = RawSQL("SELECT unnest(%%s::%s)" % array_type, (keys,))  # noqa: S611  # nosec B611 # array_type is one of two constants; the keys are a parameter
         return list(queryset.filter(**{"%s__in" % field_name: subquery}))
     found: list[Any] = []
     for start in range(0, len(keys), chunk_size):
         found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
     return found
+
+
+def _digest_lookup(model: Any, field_name: str, keys: list[Any]) -> tuple[str, list[Any]]:
+    """An encrypted field (core.crypto) is looked up by its keyed digest column."""
+    *path, last = field_name.split("__")
+    try:
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        digest_field = getattr(model._meta.get_field(last), "digest_field", "")
+    except FieldDoesNotExist:  # "pk" and other names that are not an encrypted field
+        return field_name, keys
+    if not digest_field:
+        return field_name, keys
+    return "__".join([*path, digest_field]), [blind_index(k) for k in keys]

@@ -1,9 +1,12 @@
 """The record of every spreadsheet upload (STYLE.md rule 4)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import encrypted_storage
 from imports.registry import label_of
 
 
@@ -44,7 +47,12 @@ class ImportRecord(models.Model):
         related_name="import_records",
     )
     source = models.CharField(_("来源"), max_length=20, default="web")
-    file = models.FileField(_("文件"), upload_to=import_upload_path)
+    # Encrypted at rest (core.storage); deleted after the retention period staff set
+    # (ImportRetention), leaving the record, its counts and its errors.
+    file = models.FileField(
+        _("文件"), upload_to=import_upload_path, storage=encrypted_storage, blank=True
+    )
+    file_deleted_at = models.DateTimeField(_("原始文件删除时间"), null=True, blank=True)
     original_name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(_("文件摘要"), max_length=64)
     size = models.PositiveIntegerField(_("文件大小"), default=0)
@@ -59,7 +67,9 @@ class ImportRecord(models.Model):
     # the departures need a second confirmation.
     details = models.JSONField(_("预览详情"), default=dict, blank=True)
     # The checked rows of a clean preview, applied on confirmation (imports.staging).
-    staged_rows = models.FileField(_("已校验数据"), upload_to="imports/staged/", blank=True)
+    staged_rows = models.FileField(
+        _("已校验数据"), upload_to="imports/staged/", storage=encrypted_storage, blank=True
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("确认导入人"),
@@ -72,6 +82,9 @@ class ImportRecord(models.Model):
     confirm_departures = models.BooleanField(_("已确认离职人数"), default=False)
     # Runs started: a file that kills its worker again and again is given up after a few.
     attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+    # When the broker took this step's task; empty while it waits for the broker (down when
+    # the user sent the file), and the sweeper sends it when the broker is back.
+    sent_at = models.DateTimeField(_("送入任务队列时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -99,3 +112,28 @@ class ImportRecord(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+
+class ImportRetention(models.Model):
+    """How long uploaded originals are kept (one row, staff edit it in the admin). The
+    originals hold every worker's ID number and phone; after this many days only the record,
+    its counts and its errors remain (PIPL: keep personal data no longer than needed)."""
+
+    originals_days = models.PositiveIntegerField(
+        _("原始文件保存天数"),
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("上传的原始文件（含身份证号、手机号码）在导入完成后保存的天数，到期自动删除。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("原始文件保存期限")
+        verbose_name_plural = _("原始文件保存期限")
+
+    def __str__(self) -> str:
+        return gettext("原始文件保存%(days)s天") % {"days": self.originals_days}
+
+    @classmethod
+    def current(cls) -> "ImportRetention":
+        return cls.objects.order_by("pk").first() or cls()

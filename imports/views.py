@@ -17,15 +17,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from core.http import xlsx_response
+from core.http import XLSX, xlsx_response
+from core.models import PersonalDataAccess
 from core.roles import acts_for_enterprises
+from core.services import personal_data_access_record
 from imports import registry
-from imports.annotate import annotated_workbook
 from imports.forms import ApplyForm, UploadForm
 from imports.models import ImportRecord
 from imports.registry import DataSetRegistration
 from imports.selectors import import_progress, upload_detail, upload_enterprises_for
-from imports.services import upload_apply, upload_preview, upload_retry
+from imports.services import (
+    import_record_annotated,
+    upload_apply,
+    upload_preview,
+    upload_retry,
+)
 
 
 def _require_uploader(request: HttpRequest) -> None:
@@ -130,27 +136,38 @@ def upload_retry_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def upload_annotated(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def upload_annotated(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """The uploaded file back with a 错误说明 column, to fix in Excel and upload again."""
     record = _record_or_404(request, kind, pk)
-    if record.status != ImportRecord.Status.INVALID:
+    annotated = import_record_annotated(record=record)  # built once, then streamed
+    if annotated is None:
         raise Http404
-    with record.file.open("rb") as handle:
-        content = annotated_workbook(
-            handle.read(),
-            filename=record.original_name,
-            dataset=registry.get(kind).dataset,
-            errors=record.errors,
-        )
+    _log_download(request, record, PersonalDataAccess.Action.DOWNLOAD_ANNOTATED)
     stem = record.original_name.rsplit(".", 1)[0]
-    return xlsx_response(content, gettext("%(name)s（错误说明）.xlsx") % {"name": stem})
+    name = gettext("%(name)s（错误说明）.xlsx") % {"name": stem}
+    return FileResponse(annotated, as_attachment=True, filename=name, content_type=XLSX)
 
 
 @login_required
 def upload_original(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """The file exactly as uploaded, for the enterprise's HR and staff only."""
     record = _record_or_404(request, kind, pk)
+    if not record.file:  # deleted after the retention period (imports.ImportRetention)
+        raise Http404
+    _log_download(request, record, PersonalDataAccess.Action.DOWNLOAD_ORIGINAL)
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
+
+
+def _log_download(request: HttpRequest, record: ImportRecord, action: str) -> None:
+    """An uploaded file (a roster holds ID numbers and phones) left the portal: who, which."""
+    personal_data_access_record(
+        actor=request.user,
+        action=action,
+        object_type=ImportRecord,
+        object_id=record.pk,
+        count=(record.counts or {}).get("rows", 0),
+        detail={"kind": record.kind},
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from party.services import (
     worker_representative_delete,
     worker_representative_save,
 )
+from workers.admin import PersonalDataGuardMixin
 
 
 class PartyBranchForm(forms.ModelForm):
@@ -120,7 +121,7 @@ class OpenMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyBranchMember)
-class PartyBranchMemberAdmin(XlsxExportMixin, ServiceModelAdmin):
+class PartyBranchMemberAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("党组织"), "branch__name"),
         (_("姓名"), "worker__name"),
@@ -131,7 +132,8 @@ class PartyBranchMemberAdmin(XlsxExportMixin, ServiceModelAdmin):
     list_display = ["worker", "political_status", "branch", "joined_on", "left_on"]
     list_filter = [OpenMembershipFilter, ConsistencyFilter, "branch__kind", "branch"]
     list_select_related = ["worker", "branch"]
-    search_fields = ["worker__name", "=worker__id_number", "branch__name"]
+    search_fields = ["worker__name", "branch__name"]
+    personal_search_fields = ["=worker__id_number"]
     autocomplete_fields = ["branch", "worker"]
 
     @admin.display(description=_("政治面貌"), ordering="worker__political_status")
@@ -194,7 +196,7 @@ class InOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkerRepresentative)
-class WorkerRepresentativeAdmin(XlsxExportMixin, ServiceModelAdmin):
+class WorkerRepresentativeAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("姓名"), "worker__name"),
         (_("身份"), "role"),
@@ -206,7 +208,8 @@ class WorkerRepresentativeAdmin(XlsxExportMixin, ServiceModelAdmin):
     list_display = ["worker", "role", "level", "body", "term_start", "term_end"]
     list_filter = [InOfficeFilter, "role", "level"]
     list_select_related = ["worker"]
-    search_fields = ["worker__name", "=worker__id_number", "body"]
+    search_fields = ["worker__name", "body"]
+    personal_search_fields = ["=worker__id_number"]
     autocomplete_fields = ["worker"]
 
     def get_queryset(self, request: HttpRequest):

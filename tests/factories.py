@@ -3,6 +3,7 @@ import hashlib
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -38,7 +39,7 @@ from training.models import (
     FundRuleChange,
 )
 from unions.models import UnionCoverage, UnionMembershipChange, UnionOrganisation
-from workers.models import Employment, Worker
+from workers.models import Employment, Worker, WorkerTransfer
 from worklist.models import FeedbackAttachment, Milestone, OwnerUnit, ReformTask, TaskFeedback
 
 
@@ -117,6 +118,20 @@ class PartyMemberFactory(WorkerFactory):
     """A worker whose 政治面貌 lets them join a party branch (DOMAIN.md)."""
 
     political_status = PoliticalStatus.PARTY_MEMBER
+
+
+class WorkerTransferFactory(factory.django.DjangoModelFactory):
+    """A pending 调动申请: another enterprise's roster named the worker (issue 12)."""
+
+    class Meta:
+        model = WorkerTransfer
+
+    worker = factory.SubFactory(WorkerFactory)
+    to_enterprise = factory.SubFactory(EnterpriseFactory)
+    from_enterprises = factory.LazyFunction(lambda: [{"id": 0, "name": "原单位"}])
+    hire_date = datetime.date(2024, 3, 1)
+    proposed = factory.LazyFunction(lambda: {"name": "新姓名", "is_union_member": False})
+    requested_at = factory.LazyFunction(timezone.now)
 
 
 # --- auth and the schedules (registered in the admin too) -----------------------------------
@@ -562,3 +577,51 @@ class ReportDownloadFactory(factory.django.DjangoModelFactory):
 
     run = factory.SubFactory(ReportRunFactory)
     user = factory.SubFactory(UserFactory)
+
+
+# django-axes' login records (issue 12): the admin lists them to staff.
+class _LoginRecordFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: "guess%d" % n)
+    ip_address = factory.Sequence(lambda n: "10.1.%d.%d" % (n // 250 % 250, n % 250 + 1))
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+
+
+class AccessAttemptFactory(_LoginRecordFactory):
+    class Meta:
+        model = AccessAttempt
+
+    get_data = "next=/"
+    post_data = "username=guess"
+    failures_since_start = 5
+
+
+class AccessLogFactory(_LoginRecordFactory):
+    class Meta:
+        model = AccessLog
+
+
+class AccessFailureLogFactory(_LoginRecordFactory):
+    class Meta:
+        model = AccessFailureLog
+
+    locked_out = True
+
+
+class PersonalDataAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.PersonalDataAccess"
+
+    actor = factory.SubFactory(UserFactory)
+    action = "view"
+    object_type = "workers.Worker"
+    object_id = factory.Sequence(str)
+    record_count = 1
+
+
+class ImportRetentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imports.ImportRetention"
+
+    originals_days = 180

@@ -1,25 +1,90 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest
-from django.urls import reverse
+from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceModelAdmin
-from core.roles import sees_personal_data
+from core.models import PersonalDataAccess
+from core.roles import is_sub_district_staff, sees_personal_data
+from core.services import personal_data_access_record
 from enterprises.models import IndustrialPark, Village
 from imports.admin import ExportColumn, XlsxExportMixin
-from workers.models import Employment, Worker
-from workers.selectors import employments_visible_to, workers_visible_to
+from workers.models import Employment, Worker, WorkerTransfer
+from workers.selectors import (
+    FULL_ID_PERMISSION,
+    employments_visible_to,
+    worker_transfers_visible_to,
+    workers_visible_to,
+)
 from workers.services import (
     MEMBERSHIP_FIELDS,
     employment_delete,
     employment_save,
     worker_delete,
     worker_save,
+    worker_transfer_confirm,
+    worker_transfer_reject,
 )
+
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+# A worker's personal data (DOMAIN.md): no admin list filters, searches (but the exact ID
+# search of those who see it), sorts or lookups on them. Substrings, so that the encrypted
+# column's digest (id_number_digest) and the masked display columns are covered too.
+PERSONAL_NAMES = ("id_number", "phone", "birth_date")
+
+
+def touches_personal_data(lookup: str) -> bool:
+    """A lookup path, search field or column name reaching an ID number, phone or birth date."""
+    parts = lookup.lstrip("=^@").split(LOOKUP_SEP)
+    return any(name in part for part in parts for name in PERSONAL_NAMES)
+
+
+class PersonalDataGuardMixin(_AdminBase):
+    """For admins listing workers or rows pointing to workers (employments, party members):
+    - no URL lookup (?id_number__startswith=…, ?worker__birth_date__year=…) on personal data,
+      for anyone, so a filter can never serve as an oracle: Django answers 400;
+    - searching by the whole ID number (`personal_search_fields`, exact "=" lookups, which the
+      encrypted column answers through its digest) only for users who see personal data;
+      union officers and officials search by name (autocomplete uses the same rule);
+    - no sorting by personal columns (an encrypted column cannot be sorted anyway).
+    """
+
+    personal_search_fields: Sequence[str] = ()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if touches_personal_data(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        fields = [f for f in super().get_search_fields(request) if not touches_personal_data(f)]
+        if sees_personal_data(request.user):
+            fields += list(self.personal_search_fields)
+        return fields
+
+    def get_sortable_by(self, request):
+        return [
+            name
+            for name in super().get_sortable_by(request)
+            if not (isinstance(name, str) and touches_personal_data(name))
+        ]
 
 
 def _active_employments():
@@ -108,7 +173,7 @@ class EmploymentInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
+class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("姓名"), "name"),
         ExportColumn(_("身份证号"), "id_number", personal=True),
@@ -120,11 +185,11 @@ class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
         (_("职业技能等级"), "skill_level"),
         (_("是否工会会员"), "is_union_member"),
     ]
+    # No birth date: with a masked ID number it is nearly the whole number (DOMAIN.md).
     list_display = [
         "name",
         "masked_id_number_display",
         "sex",
-        "birth_date",
         "political_status",
         "skill_level",
         "is_union_member",
@@ -138,13 +203,16 @@ class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
         "political_status",
         "is_union_member",
     ]
-    search_fields = ["name", "=id_number"]
+    search_fields = ["name"]
+    personal_search_fields = ["=id_number"]
     inlines = [EmploymentInline]
     # Membership is changed only on the union correction page, which keeps its history.
     readonly_fields = [
         "sex",
         "birth_date",
         "masked_id_number_display",
+        "personal_id_number",
+        "masked_phone_display",
         *MEMBERSHIP_FIELDS,
         "union_membership_link",
     ]
@@ -177,9 +245,19 @@ class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
         (None, {"fields": ["remarks"]}),
     ]
 
-    @admin.display(description=_("身份证号"), ordering="id_number")
+    # Never `ordering=`: the changelist sorts by any column's ordering, sortable_by or not.
+    @admin.display(description=_("身份证号"))
     def masked_id_number_display(self, worker: Worker) -> str:
         return worker.masked_id_number
+
+    @admin.display(description=_("身份证号"))
+    def personal_id_number(self, worker: Worker) -> str:
+        # Staff's change page: masked until unmasked ("显示完整身份证号", change_form.html).
+        return worker.masked_id_number
+
+    @admin.display(description=_("手机号码"))
+    def masked_phone_display(self, worker: Worker) -> str:
+        return worker.masked_phone or "—"
 
     @admin.display(description=_("更正会员信息"))
     def union_membership_link(self, worker: Worker) -> str:
@@ -205,27 +283,89 @@ class WorkerAdmin(XlsxExportMixin, ServiceModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return workers_visible_to(request.user)
 
+    def get_list_display(self, request):
+        if sees_personal_data(request.user):
+            return self.list_display
+        return [name for name in self.list_display if not touches_personal_data(name)]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and sees_personal_data(request.user):
+            return fieldsets  # a new worker: typed in, nothing stored to hide
+        if getattr(request, "_reveal_personal", False):
+            return fieldsets  # unmasked on purpose (reveal_view), editable
         if sees_personal_data(request.user):
-            return fieldsets
-        # Union officers review membership without ID numbers or phones (DOMAIN.md).
+            # Staff see a masked number with the unmask button, the masked phone, no birth date.
+            replace = {"id_number": "personal_id_number", "phone": "masked_phone_display"}
+            drop = {"birth_date"}
+        else:
+            # Union officers review membership without ID number, phone or birth date.
+            replace = {}
+            drop = set(PERSONAL_NAMES)
         trimmed = []
         for title, options in fieldsets:
-            fields = [
-                "masked_id_number_display" if f == "id_number" else f
-                for f in options["fields"]
-                if f != "phone"
-            ]
+            fields = [replace.get(f, f) for f in options["fields"] if f not in drop]
             trimmed.append((title, {**options, "fields": fields}))
         return trimmed
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        # The unmask button (admin/workers/worker/change_form.html): a POST form of its own,
+        # with its CSRF token, so no personal data ever travels in a URL.
+        if (
+            obj is not None
+            and not getattr(request, "_reveal_personal", False)
+            and is_sub_district_staff(request.user)
+            and request.user.has_perm(FULL_ID_PERMISSION)
+        ):
+            context["reveal_url"] = reverse("admin:workers_worker_reveal", args=[obj.pk])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="workers_worker_reveal",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and not getattr(request, "_reveal_personal", False):
+            _log_change_page(request, self, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Staff unmask one worker: the change form with the full ID number and phone,
+        editable (a save posts back here), and an access-log row (issue 12)."""
+        change_url = reverse("admin:workers_worker_change", args=[object_id])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)  # "save and continue" comes back here
+        worker = self.get_object(request, unquote(object_id))
+        if worker is None or not self.has_view_permission(request, worker):
+            raise Http404
+        if not (is_sub_district_staff(request.user) and request.user.has_perm(FULL_ID_PERMISSION)):
+            raise PermissionDenied
+        request._reveal_personal = True  # type: ignore[attr-defined]
+        saving = any(name in request.POST for name in ("_save", "_continue", "_addanother"))
+        if not saving:
+            personal_data_access_record(
+                actor=request.user,
+                action=PersonalDataAccess.Action.REVEAL,
+                object_type=Worker,
+                object_id=worker.pk,
+                detail={"page": "admin:workers_worker_change"},
+            )
+            # Show the form (the CSRF check has passed); nothing posted is saved.
+            request.method = "GET"
+        return self.changeform_view(request, object_id, form_url=request.path)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())
 
 
 @admin.register(Employment)
-class EmploymentAdmin(XlsxExportMixin, ServiceModelAdmin):
+class EmploymentAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("姓名"), "worker__name"),
         ExportColumn(_("身份证号"), "worker__id_number", personal=True),
@@ -255,7 +395,8 @@ class EmploymentAdmin(XlsxExportMixin, ServiceModelAdmin):
         "contract_type",
     ]
     list_select_related = ["worker", "enterprise"]
-    search_fields = ["worker__name", "=worker__id_number", "enterprise__name", "=enterprise__uscc"]
+    search_fields = ["worker__name", "enterprise__name", "=enterprise__uscc"]
+    personal_search_fields = ["=worker__id_number"]
     autocomplete_fields = ["worker", "enterprise"]
     date_hierarchy = "hire_date"
 
@@ -276,5 +417,157 @@ class EmploymentAdmin(XlsxExportMixin, ServiceModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return employments_visible_to(request.user)
 
+    def get_list_display(self, request):
+        if sees_personal_data(request.user):
+            return self.list_display
+        return [name for name in self.list_display if not touches_personal_data(name)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            _log_change_page(request, self, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())
+
+
+def _log_change_page(request: HttpRequest, model_admin: Any, object_id: str) -> None:
+    """A change page of a worker or employment opened by staff (or HR): an access-log row."""
+    if not sees_personal_data(request.user):
+        return
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
+        return  # Django answers "not found" itself
+    personal_data_access_record(
+        actor=request.user,
+        action=PersonalDataAccess.Action.VIEW,
+        object_type=model_admin.model,
+        object_id=obj.pk,
+        detail={"page": "admin:%s_change" % model_admin.opts.label_lower.replace(".", "_")},
+    )
+
+
+@admin.register(WorkerTransfer)
+class WorkerTransferAdmin(PersonalDataGuardMixin, ServiceModelAdmin):
+    """调动申请 for staff: read-only rows, decided by the actions, which call the services."""
+
+    list_display = [
+        "worker_name",
+        "masked_id_number",
+        "from_enterprises_display",
+        "to_enterprise",
+        "hire_date",
+        "proposed_display",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["worker", "to_enterprise", "requested_by", "decided_by"]
+    search_fields = ["worker__name", "to_enterprise__name"]
+    personal_search_fields = ["=worker__id_number"]
+    readonly_fields = [
+        "worker_name",
+        "masked_id_number",
+        "from_enterprises_display",
+        "to_enterprise",
+        "employment",
+        "hire_date",
+        "proposed_display",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "note",
+    ]
+    fields = tuple(readonly_fields)
+    actions = ["confirm_transfers", "confirm_second_jobs", "reject_transfers"]
+
+    def get_queryset(self, request: HttpRequest):
+        return worker_transfers_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # made by roster uploads
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided, never deleted: the record of who asked and who decided
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided by the actions only
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The queryset is empty for everyone but staff: refuse before Django's "not found"
+        # redirect, as the other pages do.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    @admin.display(description=_("姓名"), ordering="worker__name")
+    def worker_name(self, transfer: WorkerTransfer) -> str:
+        return transfer.worker.name
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, transfer: WorkerTransfer) -> str:
+        return transfer.worker.masked_id_number
+
+    @admin.display(description=_("原任职企业"))
+    def from_enterprises_display(self, transfer: WorkerTransfer) -> str:
+        return "、".join(e["name"] for e in transfer.from_enterprises)
+
+    @admin.display(description=_("花名册填报的个人信息"))
+    def proposed_display(self, transfer: WorkerTransfer) -> str:
+        """The row's values as the register shows them, with the current ones where they
+        differ."""
+        worker = transfer.worker
+        shown = []
+        for name, value in transfer.proposed.items():
+            field: Any = Worker._meta.get_field(name)
+            current = getattr(worker, name)
+            if field.choices:
+                value_text = dict(field.flatchoices).get(value, value)
+                current_text = dict(field.flatchoices).get(current, current)
+            elif isinstance(value, bool):
+                value_text, current_text = (
+                    gettext("是") if v else gettext("否") for v in (value, current)
+                )
+            else:
+                value_text, current_text = value or "—", current or "—"
+            if value == current:
+                shown.append("%s：%s" % (field.verbose_name, value_text))
+            else:
+                shown.append("%s：%s → %s" % (field.verbose_name, current_text, value_text))
+        return "；".join(shown)
+
+    def _decide(self, request, queryset, decide, done: str) -> None:
+        count = 0
+        for transfer in queryset:
+            decide(user=request.user, transfer=transfer)
+            count += 1
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("确认调动（采用花名册信息，结束原单位任职）"))
+    def confirm_transfers(self, request, queryset):
+        self._decide(
+            request, queryset, worker_transfer_confirm, gettext("已确认 %(count)s 条调动申请。")
+        )
+
+    @admin.action(description=_("确认兼职（采用花名册信息，保留原单位任职）"))
+    def confirm_second_jobs(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            partial(worker_transfer_confirm, end_previous=False),
+            gettext("已确认 %(count)s 条兼职。"),
+        )
+
+    @admin.action(description=_("驳回（保留原信息，撤销本次新建的任职记录）"))
+    def reject_transfers(self, request, queryset):
+        self._decide(
+            request, queryset, worker_transfer_reject, gettext("已驳回 %(count)s 条调动申请。")
+        )

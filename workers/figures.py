@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.sql import Query
 
+from core.cache import drop_after_outage
 from core.choices import HIGH_SKILLED_LEVELS, PARTY_STATUSES, SKILLED_LEVELS, TECHNICIAN_LEVELS
 from enterprises.models import Enterprise
 from workers.models import Employment, employment_active_on
@@ -125,7 +126,7 @@ def _multiple_job_rows(day: datetime.date) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.worker_id FROM workers_employment e WHERE %s"  # noqa: S608 (no user text)
+            "SELECT e.worker_id FROM workers_employment e WHERE %s"  # noqa: S608  # nosec B608 # fragments built here; values are parameters
             " GROUP BY e.worker_id HAVING COUNT(*) > 1" % active,
             active_params,
         )
@@ -184,6 +185,10 @@ def _compute(day: datetime.date) -> Figures:
 
 
 _VERSION_KEY = "figures:version"
+# With Redis unreachable a bump is lost (core.cache turns it into a miss). So that figures
+# cached before the outage are not current again when Redis is back, every process that saw
+# the outage deletes the version then, and a new one starts: one recomputation per outage.
+drop_after_outage(_VERSION_KEY)
 
 
 def figures_changed() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
 from core.identity import ResidentId, mask_id_number, parse_resident_id
@@ -37,7 +37,7 @@ from imports.engine import (
     Report,
     lookup_in_chunks,
 )
-from workers.models import Employment, Worker
+from workers.models import Employment, Worker, WorkerTransfer
 from workers.rules import hire_date_error
 from workers.signals import membership_changed
 
@@ -113,6 +113,26 @@ _WORKER_FIELDS = {
 _EMPLOYMENT_FIELDS = {POSITION: "position", CONTRACT_TYPE: "contract_type"}
 _EMPTY = {"political_status": "masses", "skill_level": "", "contract_type": ""}
 
+# Who the person is, as their current employer or staff recorded it (issue 12): a roster of
+# another enterprise may not overwrite these while that employer employs them. Name, political
+# status, education, skill level (the person's, certificates follow the person too), remarks
+# and union membership (一次入会、动态接转) are kept on the transfer request for staff; the
+# phone is identity data too but is never kept there (PIPL), so it is only withheld.
+# Position, frontline, contract type and hire date belong to the employment here and update.
+TRANSFER_FIELDS = (
+    "name",
+    "political_status",
+    "education",
+    "skill_level",
+    "remarks",
+    "is_union_member",
+)
+# Neutral on purpose: an HR user may not learn which enterprise employs the person.
+TRANSFER_WARNING = gettext_lazy(
+    "该职工目前在其他企业任职，本次导入不会修改其姓名、手机号码、政治面貌等个人信息；"
+    "调动需由街道工作人员确认。"
+)
+
 
 # Field → the column a user knows it by, for the preview's list of changed fields.
 _LABELS = {
@@ -164,7 +184,7 @@ class RosterImporter(Importer):
 
     @classmethod
     def from_context(cls, context: ImportContext) -> "RosterImporter":
-        assert context.enterprise is not None  # a roster is always one enterprise's
+        assert context.enterprise is not None  # nosec B101 # type narrowing: a roster is always one enterprise's
         return cls(
             enterprise=context.enterprise,
             confirm_departures=context.confirm_departures,
@@ -230,17 +250,19 @@ class RosterImporter(Importer):
                 enterprise=enterprise, departure_date__isnull=True
             ).values("pk", "worker_id", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
         }
-        # Workers employed elsewhere right now: a transfer the preview warns about.
+        # Workers employed elsewhere right now: their identity data is not this roster's to
+        # change; a transfer for staff to confirm is recorded instead (WorkerTransfer).
         worker_ids = [w["pk"] for w in workers.values()]
-        elsewhere: dict[int, str] = dict(
-            lookup_in_chunks(
-                Employment.objects.filter(departure_date__isnull=True)
-                .exclude(enterprise=enterprise)
-                .values_list("worker_id", "enterprise__name"),
-                "worker_id",
-                worker_ids,
-            )
-        )
+        elsewhere: dict[int, list[dict[str, Any]]] = {}
+        for worker_id, other_id, other_name in lookup_in_chunks(
+            Employment.objects.filter(departure_date__isnull=True)
+            .exclude(enterprise=enterprise)
+            .values_list("worker_id", "enterprise_id", "enterprise__name"),
+            "worker_id",
+            worker_ids,
+        ):
+            elsewhere.setdefault(worker_id, []).append({"id": other_id, "name": other_name})
+        transfers: list[dict[str, Any]] = []
 
         # (ID number, member, joined on) for every membership the upload starts or ends.
         membership_changes: list[tuple[str, bool, datetime.date | None]] = []
@@ -272,6 +294,22 @@ class RosterImporter(Importer):
             else:
                 seen_worker_ids.add(stored["pk"])
                 diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
+                if stored["pk"] in elsewhere:
+                    # Another enterprise employs this person now: this roster neither changes
+                    # nor shows their identity data, nor names that enterprise (issue 12).
+                    transfer = self._transfer(
+                        stored,
+                        wanted_worker,
+                        diff,
+                        employers=elsewhere[stored["pk"]],
+                        hire_date=wanted_job["hire_date"],
+                        employed_here=stored["pk"] in open_here,
+                    )
+                    if transfer is not None:
+                        transfers.append(transfer)
+                    if transfer is not None or diff:
+                        report.warning(row.row, ID_NUMBER, str(TRANSFER_WARNING))
+                    diff = {}
                 if "is_union_member" in diff:
                     member = wanted_worker["is_union_member"]
                     membership_changes.append(
@@ -297,15 +335,6 @@ class RosterImporter(Importer):
                             _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
                             for k, v in diff.items()
                         }
-                    )
-                if stored["pk"] in elsewhere:
-                    report.warning(
-                        row.row,
-                        ID_NUMBER,
-                        gettext(
-                            "该职工目前仍在“%(other)s”任职，导入后将同时记为本企业职工（调动）。"
-                        )
-                        % {"other": elsewhere[stored["pk"]]},
                     )
             job = open_here.get(stored["pk"]) if stored else None
             if job is None:
@@ -361,6 +390,7 @@ class RosterImporter(Importer):
                 "employment_updates": employment_updates,
                 "departing": departing,
                 "membership_changes": membership_changes,
+                "transfers": transfers,
             },
             details={
                 "updated": changes,
@@ -368,6 +398,78 @@ class RosterImporter(Importer):
                 "active": active,
                 "departures_need_confirmation": over_limit,
             },
+        )
+
+    def _transfer(
+        self,
+        stored: dict[str, Any],
+        wanted: dict[str, Any],
+        diff: dict[str, Any],
+        *,
+        employers: list[dict[str, Any]],
+        hire_date: datetime.date,
+        employed_here: bool,
+    ) -> dict[str, Any] | None:
+        """The transfer request for staff when a row names a person another enterprise
+        employs: one that starts working here, or whose row differs from the record in an
+        identity field kept for staff (TRANSFER_FIELDS; a differing phone is withheld, not
+        kept). None when there is nothing to decide (already employed here, same data)."""
+        proposed = {k: v for k, v in wanted.items() if k in TRANSFER_FIELDS}
+        if employed_here and not any(k in diff for k in proposed):
+            return None
+        return {
+            "worker_id": stored["pk"],
+            "from_enterprises": employers,
+            "proposed": proposed,
+            "hire_date": hire_date,
+            "opens_employment": not employed_here,
+        }
+
+    def _record_transfers(self, transfers: list[dict[str, Any]], now: datetime.datetime) -> None:
+        """Record the transfer requests of a roster, set-based: a pending request for the same
+        person and enterprise is refreshed rather than asked twice (an apply runs safely twice),
+        and each is linked to the employment this roster opened."""
+        if not transfers:
+            return
+        actor_id = getattr(self.actor, "pk", None)
+        pending = dict(
+            lookup_in_chunks(
+                WorkerTransfer.objects.filter(
+                    to_enterprise=self.enterprise, status=WorkerTransfer.Status.PENDING
+                ).values_list("worker_id", "pk"),
+                "worker_id",
+                [t["worker_id"] for t in transfers],
+            )
+        )
+        opened = dict(
+            lookup_in_chunks(
+                Employment.objects.filter(
+                    enterprise=self.enterprise, departure_date__isnull=True
+                ).values_list("worker_id", "pk"),
+                "worker_id",
+                [t["worker_id"] for t in transfers if t["opens_employment"]],
+            )
+        )
+        rows = [
+            WorkerTransfer(
+                pk=pending.get(t["worker_id"]),
+                worker_id=t["worker_id"],
+                to_enterprise_id=self.enterprise.pk,
+                from_enterprises=t["from_enterprises"],
+                employment_id=opened.get(t["worker_id"]),
+                hire_date=t["hire_date"],
+                proposed=t["proposed"],
+                requested_by_id=actor_id,
+                requested_at=now,
+            )
+            for t in transfers
+        ]
+        WorkerTransfer.objects.bulk_create([r for r in rows if r.pk is None], batch_size=1000)
+        # A refreshed request keeps the employment it opened first.
+        WorkerTransfer.objects.bulk_update(
+            [r for r in rows if r.pk is not None],
+            ["from_enterprises", "hire_date", "proposed", "requested_by", "requested_at"],
+            batch_size=1000,
         )
 
     def _departing_list(self, employment_ids: list[int]) -> list[dict[str, Any]]:
@@ -487,6 +589,7 @@ class RosterImporter(Importer):
         _update(Employment, data["employment_updates"], now)
 
         self._record_membership_changes(data["membership_changes"], now)
+        self._record_transfers(data.get("transfers", []), now)
         for start in range(0, len(data["departing"]), 5000):
             Employment.objects.filter(pk__in=data["departing"][start : start + 5000]).update(
                 departure_date=self.today, updated_at=now

@@ -1,10 +1,13 @@
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
+from core.crypto import DigestField, EncryptedTextField
 from core.identity import mask_id_number, mask_phone, parse_resident_id, validate_resident_id
 from enterprises.models import Enterprise
 
@@ -12,14 +15,19 @@ from enterprises.models import Enterprise
 class Worker(models.Model):
     """产业工人: one person, unique by resident ID number across all enterprises (DOMAIN.md)."""
 
-    id_number = models.CharField(
-        _("身份证号"), max_length=18, unique=True, validators=[validate_resident_id]
+    # Encrypted at rest; found and kept unique by its keyed HMAC (core.crypto, issue 12).
+    id_number = EncryptedTextField(
+        _("身份证号"),
+        max_length=18,
+        validators=[validate_resident_id],
+        digest_field="id_number_digest",
     )
+    id_number_digest = DigestField(_("身份证号摘要"), source="id_number", unique=True)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     # Derived from the ID number, never typed twice (DOMAIN.md).
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
-    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("手机号码"), max_length=30, blank=True)
     education = models.CharField(_("学历"), max_length=30, blank=True)
     political_status = models.CharField(
         _("政治面貌"),
@@ -45,9 +53,13 @@ class Worker(models.Model):
         verbose_name = _("职工")
         verbose_name_plural = _("职工")
         ordering = ["name", "id"]
+        # Staff see ID numbers masked and unmask one worker on purpose (logged, issue 12).
+        permissions = [("view_full_id_number", _("查看完整身份证号和手机号码"))]
 
     def __str__(self) -> str:
-        return "%s（%s）" % (self.name, self.masked_id_number)
+        # The name only: this text reaches everyone who may see the worker (autocomplete, lists,
+        # titles), union officers too, who never see an ID number (DOMAIN.md).
+        return self.name
 
     def save(self, *args, **kwargs) -> None:
         if self.id_number and (not self.sex or not self.birth_date):
@@ -61,6 +73,14 @@ class Worker(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    def validate_unique(self, exclude=None) -> None:
+        """One person, one ID number: checked on the digest, which no form shows."""
+        super().validate_unique(exclude)
+        if (exclude and "id_number" in exclude) or not self.id_number:
+            return
+        if Worker.objects.filter(id_number=self.id_number).exclude(pk=self.pk).exists():
+            raise ValidationError({"id_number": self.unique_error_message(Worker, ["id_number"])})
 
     def derive_from_id_number(self) -> None:
         """Sex and birth date come from the ID number (DOMAIN.md)."""
@@ -141,3 +161,84 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return "%s @ %s" % (self.worker.name, self.enterprise.name)
+
+
+class WorkerTransfer(models.Model):
+    """调动申请: a roster row naming a person whom another enterprise employs right now.
+
+    The roster opens the employment at the uploading enterprise (its roster says the person
+    works there) but may not overwrite who the person is: name, phone, political status,
+    education, skill level, remarks and union membership stay as the current employer or staff
+    recorded them (issue 12). Staff decide here (workers.services): confirming applies the
+    row's values and ends the employments at the enterprises the person came from; rejecting
+    keeps the record and removes the employment the roster opened. The row's phone is not
+    kept here (PIPL: no personal data in clear beyond what the register holds).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已驳回")
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("职工"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    to_enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("调入企业"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    # The enterprises employing the person when the roster was uploaded: [{"id", "name"}].
+    from_enterprises = models.JSONField(_("原任职企业"), default=list, blank=True)
+    # The employment the roster opened at to_enterprise (None when it was open already).
+    employment = models.ForeignKey(
+        Employment,
+        verbose_name=_("本次新建的任职记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hire_date = models.DateField(_("入职日期"))
+    # The roster row's values of the identity fields it had columns for (no phone).
+    proposed = models.JSONField(_("花名册填报的个人信息"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    note = models.CharField(_("处理说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("调动申请")
+        verbose_name_plural = _("调动申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A later roster refreshes the pending request instead of asking twice.
+            models.UniqueConstraint(
+                fields=["worker", "to_enterprise"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_worker_and_enterprise",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return "%s → %s" % (self.worker.name, self.to_enterprise.name)

@@ -5,7 +5,6 @@ ID and phone columns are text-formatted (Excel would otherwise turn an ID number
 sheet explains every column (INTERFACES.md: a downloadable template for each data set).
 """
 
-import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext
@@ -15,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.choices import ContractType, PoliticalStatus, SkillLevel
+from imports.xlsx import workbook_bytes
 from workers.importers import ROSTER_DATASET
 from workers.models import Employment
 
@@ -98,9 +98,6 @@ def roster_workbook(*, title: str, employments: Iterable[Employment] = ()) -> by
         }
         for index, name in enumerate(columns, start=1):
             cell = sheet.cell(row=row_number, column=index, value=_cell_text(values[name]))
-            if isinstance(cell.value, str):
-                # Text stays text: a value starting with "=" must never become a formula.
-                cell.data_type = "s"
             if name in TEXT_COLUMNS:
                 cell.number_format = "@"
             elif name in DATE_COLUMNS:
@@ -133,10 +130,8 @@ def roster_workbook(*, title: str, employments: Iterable[Employment] = ()) -> by
     notes.append(["", "标题行可以保留；表头请勿修改。导入前会列出全部错误，改正后重新上传即可。"])
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 90
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Text stays text, the title with the enterprise's name too: never a formula.
+    return workbook_bytes(workbook)
 
 
 def roster_template(enterprise: object = None) -> bytes:

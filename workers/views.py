@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from core.http import xlsx_response
+from core.models import PersonalDataAccess
 from core.roles import (
     Role,
     acts_for_enterprises,
@@ -19,6 +20,7 @@ from core.roles import (
     is_sub_district_staff,
     sees_personal_data,
 )
+from core.services import personal_data_access_record
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_acted_for, enterprises_visible_to
 from imports.models import ImportRecord
@@ -27,7 +29,14 @@ from imports.views import upload_form_handle
 from workers.importers import ROSTER
 from workers.models import Employment, Worker
 from workers.roster_workbook import roster_workbook
-from workers.selectors import employments_visible_to, worker_detail
+from workers.selectors import (
+    PERSONAL_FULL,
+    PERSONAL_MASKED,
+    PERSONAL_NONE,
+    employments_visible_to,
+    worker_detail,
+    worker_personal_view,
+)
 
 
 def _require_worker_access(request: HttpRequest) -> None:
@@ -50,8 +59,13 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("departed") != "1":
         employments = employments.filter(departure_date__isnull=True)
     query = request.GET.get("q", "").strip()
+    show_id = sees_personal_data(request.user)
     if query:
-        employments = employments.filter(worker__name__contains=query)
+        matches = Q(worker__name__contains=query)
+        if show_id and len(query) == 18:
+            # A whole ID number, exactly (the encrypted column answers exact lookups only).
+            matches |= Q(worker__id_number=query.upper())
+        employments = employments.filter(matches)
     page = Paginator(employments, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -62,27 +76,55 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             "enterprise_id": enterprise_id,
             "query": query,
             "show_departed": request.GET.get("departed") == "1",
+            # Masked ID numbers for staff and HR; none at all for union officers (DOMAIN.md).
+            "show_id": show_id,
         },
     )
 
 
 @login_required
 def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A worker as the user may see them (workers.selectors.worker_personal_view); staff POST
+    `reveal` (a form, so no personal data in URLs) to see one worker's full ID number and
+    phone. Every view by staff or HR is logged (PersonalDataAccess)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     _require_worker_access(request)
     try:
         worker = worker_detail(user=request.user, pk=pk)
     except Worker.DoesNotExist:
         raise Http404 from None
+    reveal = request.method == "POST"
+    view = worker_personal_view(request.user, worker, reveal=reveal)
+    if reveal and view != PERSONAL_FULL:
+        raise PermissionDenied
+    if view != PERSONAL_NONE:
+        personal_data_access_record(
+            actor=request.user,
+            action=PersonalDataAccess.Action.REVEAL if reveal else PersonalDataAccess.Action.VIEW,
+            object_type=Worker,
+            object_id=worker.pk,
+            detail={"full": view == PERSONAL_FULL, "page": "workers:detail"},
+        )
     employments = employments_visible_to(request.user).filter(worker=worker)
-    show_personal = sees_personal_data(request.user)
+    staff = is_sub_district_staff(request.user)
+    full = view == PERSONAL_FULL
     return render(
         request,
         "workers/worker_detail.html",
         {
             "worker": worker,
             "employments": employments,
-            "id_number": worker.id_number if show_personal else worker.masked_id_number,
-            "phone": worker.phone if show_personal else worker.masked_phone,
+            "show_id": view != PERSONAL_NONE,
+            "id_number": worker.id_number if full else worker.masked_id_number,
+            # Staff keep the masked phone; HR's former employees show none (issue 12).
+            "show_phone": full or (view == PERSONAL_MASKED and staff),
+            "phone": worker.phone if full else worker.masked_phone,
+            # A masked ID number with the birth date is nearly the whole number (DOMAIN.md).
+            "show_birth_date": full,
+            "can_reveal": view == PERSONAL_MASKED
+            and staff
+            and request.user.has_perm("workers.view_full_id_number"),
         },
     )
 
@@ -99,13 +141,22 @@ def roster_export(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = enterprises_visible_to(request.user).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise Http404
-    employments = (
+    # Not by ID number: it is encrypted at rest, its order means nothing.
+    employments = list(
         employments_visible_to(request.user)
         .filter(enterprise=enterprise, departure_date__isnull=True)
-        .order_by("worker__name", "worker__id_number")
+        .order_by("worker__name", "worker_id")
     )
     content = roster_workbook(
         title=gettext("%(name)s职工花名册") % {"name": enterprise.name}, employments=employments
+    )
+    personal_data_access_record(
+        actor=request.user,
+        action=PersonalDataAccess.Action.EXPORT,
+        object_type=Enterprise,
+        object_id=enterprise.pk,
+        count=len(employments),
+        detail={"export": "workers:roster_export"},
     )
     return xlsx_response(content, gettext("%(name)s花名册.xlsx") % {"name": enterprise.name})
 

@@ -27,4 +27,4 @@ def test_staff_logs_in_and_sees_the_chinese_admin_with_demo_data(page: Page, liv
 
     page.goto(live_server.url + "/admin/workers/worker/")
     first_id = page.locator("td.field-masked_id_number_display").first
-    expect(first_id).to_have_text(re.compile(r"^330683\*{8}[0-9X]{4}$"))
+    expect(first_id).to_have_text(re.compile(r"^330683\*{10}[0-9X]{2}$"))

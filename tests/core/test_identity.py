@@ -234,8 +234,10 @@ class TestUscc:
 
 
 class TestMasking:
-    def test_id_number_shows_first_six_and_last_four(self):
-        assert mask_id_number("33068319900101123X") == "330683********123X"
+    def test_id_number_shows_region_and_last_two_never_the_birth_date(self):
+        masked = mask_id_number("33068319900101123X")
+        assert masked == "330683**********3X"
+        assert "1990" not in masked and "0101" not in masked
 
     @pytest.mark.parametrize(("number", "masked"), [("", ""), (None, ""), ("12345", "*****")])
     def test_short_or_empty_id_number_is_masked_whole(self, number, masked):

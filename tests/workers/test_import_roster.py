@@ -152,7 +152,9 @@ def test_transfer_keeps_one_worker_and_both_employments(tmp_path, enterprise):
         "本企业",
         "原单位",
     }
-    assert any("原单位" in w["message"] for w in result["warnings"])
+    # Neutral: the other enterprise is not named (issue 12).
+    assert any("其他企业任职" in w["message"] for w in result["warnings"])
+    assert not any("原单位" in w["message"] for w in result["warnings"])
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(tmp_path, enterprise):

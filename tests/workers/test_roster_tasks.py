@@ -18,7 +18,13 @@ from django.db import OperationalError, connection, connections
 from django.urls import reverse
 
 from imports.models import ImportRecord
-from imports.services import import_progress, import_record_apply, upload_apply, upload_preview
+from imports.services import (
+    import_progress,
+    import_record_apply,
+    import_uploads_sweep,
+    upload_apply,
+    upload_preview,
+)
 from tests.factories import EnterpriseFactory, make_id_number
 from tests.workers.test_import_roster import row, write_xlsx
 from workers.importers import ROSTER
@@ -312,7 +318,7 @@ def _worker_process() -> subprocess.Popen:
     )
 
 
-def test_a_broker_that_is_down_leaves_the_upload_retryable(
+def test_a_broker_that_is_down_leaves_the_upload_waiting_for_the_sweeper(
     client, worker_thread, hr_setup, tmp_path, monkeypatch
 ):
     from kombu.exceptions import OperationalError
@@ -336,10 +342,11 @@ def test_a_broker_that_is_down_leaves_the_upload_retryable(
     )
     record = ImportRecord.objects.get()
     assert response.status_code == 302, "the web request still answers at once"
-    assert status_of(record) == ImportRecord.Status.FAILED
+    assert status_of(record) == ImportRecord.Status.PENDING, "kept, waiting for the broker"
     page = client.get(response.url).content.decode()
-    assert "任务队列暂时不可用" in page and "重试" in page
+    assert "任务队列暂时不可用" in page and "无需重新上传" in page
 
     monkeypatch.undo()
-    client.post(reverse("workers:roster_upload_retry", args=[record.pk]))
-    wait_for(lambda: status_of(record) == ImportRecord.Status.VALIDATED, what="retried preview")
+    assert import_uploads_sweep(older_than=datetime.timedelta(0)) == 1
+    wait_for(lambda: status_of(record) == ImportRecord.Status.VALIDATED, what="swept preview")
+    assert import_uploads_sweep(older_than=datetime.timedelta(0)) == 0

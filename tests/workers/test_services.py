@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.choices import PoliticalStatus
-from core.models import AuditLog
+from core.identity import mask_phone
+from core.models import AuditLog, PersonalDataAccess
 from tests.admin_forms import admin_form_data
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 from unions.models import UnionMembershipChange
@@ -82,13 +83,18 @@ def test_the_service_refuses_a_membership_change(staff_user, worker):
 
 def test_the_audit_row_names_personal_fields_without_their_values(client, staff_user, worker):
     client.force_login(staff_user)
-    url = reverse("admin:workers_worker_change", args=[worker.pk])
-    assert (
-        client.post(url, admin_form_data(client.get(url), phone="13900001111")).status_code == 302
-    )
+    # Staff unmask the worker first (the phone is masked and read-only until then).
+    url = reverse("admin:workers_worker_reveal", args=[worker.pk])
+    revealed = client.post(url, {"_reveal_personal": "1"})
+    assert revealed.status_code == 200
+    data = admin_form_data(revealed, phone="13900001111", _save="1")
+    assert client.post(url, data).status_code == 302
     log = AuditLog.objects.get()
     assert log.detail["changed"] == {"phone": ["***", "***"]}
     assert "13900001111" not in str(log.detail) and worker.phone not in str(log.detail)
+    # The personal-data access log keeps the change, masked (issue 12).
+    change = PersonalDataAccess.objects.get(action=PersonalDataAccess.Action.CHANGE)
+    assert change.detail == {"changed": {"phone": [mask_phone(worker.phone), "139****1111"]}}
 
 
 def test_an_employment_added_inline_is_audited(client, staff_user, worker):

@@ -102,7 +102,9 @@ def test_union_officer_sees_all_workers_without_id_numbers_or_phones(
     assert change.status_code == 200
     body = change.content.decode()
     assert mine.id_number not in body and mine.phone not in body
-    assert mask_id_number(mine.id_number) in body
+    # Not even masked, nor the birth date (issue 12).
+    assert mask_id_number(mine.id_number) not in body
+    assert mine.birth_date.isoformat() not in body
     detail = client.get(reverse("workers:detail", args=[mine.pk])).content.decode()
     assert mine.id_number not in detail and mine.phone not in detail
 
@@ -125,8 +127,12 @@ def test_staff_admin_lists_masked_ids_and_finds_by_full_id(client, two_enterpris
     assert mine.id_number not in listing
     found = client.get(url, {"q": mine.id_number.lower()}).content.decode()
     assert "本厂职工" in found and "别厂职工" not in found
+    # Masked on the change page too until unmasked on purpose (issue 12).
     change = client.get(reverse("admin:workers_worker_change", args=[mine.pk])).content.decode()
-    assert mine.id_number in change
+    assert mine.id_number not in change and mask_id_number(mine.id_number) in change
+    assert "显示完整身份证号" in change
+    reveal = reverse("admin:workers_worker_reveal", args=[mine.pk])
+    assert mine.id_number in client.post(reveal, {"_reveal_personal": "1"}).content.decode()
 
 
 @pytest.mark.parametrize(
