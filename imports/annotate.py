@@ -30,7 +30,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406 # writes XML, parses none
 
 from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
@@ -83,6 +83,20 @@ def annotated_workbook(
     `errors` are Issue.as_dict() entries of an import of this same file through `dataset`.
     Raises reading.UnusableFile if the file cannot be read (such a file has no row errors).
     """
+    out = io.BytesIO()
+    annotated_workbook_write(out, content, filename=filename, dataset=dataset, errors=errors)
+    return out.getvalue()
+
+
+def annotated_workbook_write(
+    out: IO[bytes],
+    content: bytes,
+    *,
+    filename: str,
+    dataset: DataSet,
+    errors: Sequence[Mapping[str, Any]],
+) -> None:
+    """annotated_workbook written into `out` (a file), not held in memory as a whole."""
     sheet = read_sheet(content, filename=filename, preferred_sheet=dataset.sheet_name)
     header_row: int | None = None
     data_start = 0
@@ -107,7 +121,6 @@ def annotated_workbook(
     list_title = gettext("错误清单")
     if list_title.casefold() == title.casefold():
         list_title = "%s2" % list_title
-    out = io.BytesIO()
     # Not the fastest level: the annotated file must stay under the 20 MB upload limit.
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
         _write_package_parts(package, [title, list_title])
@@ -124,7 +137,6 @@ def annotated_workbook(
             writer.finish()
         with package.open("xl/worksheets/sheet2.xml", "w") as stream:
             _write_error_list(stream, errors)
-    return out.getvalue()
 
 
 def _group(

@@ -19,14 +19,18 @@ def progress_key(record: ImportRecord) -> str:
 
 
 def import_progress(record: ImportRecord) -> dict[str, Any]:
-    """Where a running upload is: stage, percent and when its task last showed life."""
+    """Where a running upload is: stage, percent and when its task last showed life. Read
+    from the record and the cache (a miss when Redis is down), never from Celery's results."""
     state = cache.get(progress_key(record)) or {}
     last = max(state.get("at", 0.0), record.updated_at.timestamp())
     stalled = record.in_progress and time.time() - last > settings.IMPORT_STALL_SECONDS
+    # Sent to no worker yet: the broker was down; the sweeper sends it when it is back.
+    waiting = record.in_progress and record.sent_at is None and record.attempts == 0
     return {
         "status": record.status,
         "status_label": record.get_status_display(),
         "in_progress": record.in_progress,
+        "waiting": waiting,
         "stalled": stalled,
         "percent": 100 if not record.in_progress else int(state.get("percent", 0)),
         "stage": state.get("stage", ""),

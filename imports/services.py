@@ -4,6 +4,7 @@ two steps (preview, then apply on confirmation; STYLE.md rule 4)."""
 import datetime
 import hashlib
 import logging
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,13 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.services import audit_record
 from imports import registry
+from imports.annotate import annotated_workbook_write
 from imports.engine import (
     ImportContext,
     Importer,
@@ -26,7 +28,8 @@ from imports.engine import (
     run_import,
     run_parsed_import,
 )
-from imports.models import ImportRecord
+from imports.models import ImportRecord, ImportRetention
+from imports.reading import UnusableFile
 from imports.selectors import import_progress, progress_key, upload_enterprises_for
 from imports.staging import dump_parsed, load_parsed
 
@@ -162,25 +165,51 @@ def _progress_reporter(
 
 
 def _enqueue(task: Any, record_id: int) -> None:
-    """Send the task once the record is committed; a broker that is down leaves the upload
-    failed and retryable instead of failing the web request."""
+    """Send the task once the record is committed. A broker that is down fails at once
+    (settings: no publish retries, short socket timeouts); the upload then waits in its state,
+    unsent, and the sweeper (`import_uploads_sweep`) sends it when the broker is back."""
+    transaction.on_commit(lambda: import_record_send(task, record_id))
 
-    def send() -> None:
-        try:
-            task.delay(record_id)
-        except Exception:
-            logger.exception("could not enqueue %s for import %s", task.name, record_id)
-            ImportRecord.objects.filter(pk=record_id).update(
-                status=ImportRecord.Status.FAILED,
-                errors=[
-                    Issue(
-                        None, None, gettext("任务队列暂时不可用，文件已保存，请稍后点击“重试”。")
-                    ).as_dict()
-                ],
-                updated_at=timezone.now(),
-            )
 
-    transaction.on_commit(send)
+def import_record_send(task: Any, record_id: int) -> bool:
+    """Hand a step of an upload to Celery; False when it was sent already or the broker is
+    down (the record stays unsent for the sweeper). The send is claimed on the record first,
+    so the request and the sweeper, or two sweepers, never both send one step."""
+    claimed = ImportRecord.objects.filter(pk=record_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    try:
+        task.delay(record_id)
+    except Exception:
+        ImportRecord.objects.filter(pk=record_id).update(sent_at=None)
+        logger.warning(
+            "import %s not sent to the broker; the sweeper will", record_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def import_uploads_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> int:
+    """Send the uploads whose step the broker never took (down when the file was sent or the
+    preview confirmed); run by celery beat every minute. Running it twice is harmless: each
+    send is claimed on the record, and the task claims the record before it runs."""
+    from imports.tasks import import_apply_task, import_validate_task
+
+    # Never started (attempts 0) and a minute old: a small upload being checked in its own
+    # request right now is not taken from it.
+    waiting = ImportRecord.objects.filter(
+        status__in=(ImportRecord.Status.PENDING, ImportRecord.Status.APPLYING),
+        attempts=0,
+        sent_at__isnull=True,
+        updated_at__lt=timezone.now() - older_than,
+    ).values_list("pk", "status")
+    sent = 0
+    for pk, status in list(waiting):
+        task = import_apply_task if status == ImportRecord.Status.APPLYING else import_validate_task
+        sent += import_record_send(task, pk)
+    return sent
 
 
 def _runs_in_background(record: ImportRecord) -> bool:
@@ -340,6 +369,7 @@ def import_record_apply_start(
         record.confirmed_at = timezone.now()
         record.confirm_departures = confirm_departures
         record.attempts = 0
+        record.sent_at = None  # the apply step's task is still to be sent
         record.save()
         audit_record(actor=user, action="import.%s.confirmed" % record.kind, target=record)
         if _runs_in_background(record):
@@ -435,6 +465,7 @@ def import_record_retry(*, record: ImportRecord, user: Any) -> ImportRecord:
         status=ImportRecord.Status.APPLYING if applying else ImportRecord.Status.PENDING,
         errors=[],
         attempts=0,
+        sent_at=None,
         updated_at=timezone.now(),
     )
     audit_record(actor=user, action="import.%s.retried" % record.kind, target=record)
@@ -446,6 +477,49 @@ def import_record_retry(*, record: ImportRecord, user: Any) -> ImportRecord:
         import_record_validate(record_id=record.pk)
     record.refresh_from_db()
     return record
+
+
+def annotated_name(record: ImportRecord) -> str:
+    """Where an upload's 错误说明 file is kept, in the storage of its original."""
+    return "imports/annotated/%d-%s.xlsx" % (record.pk, record.sha256[:16])
+
+
+def import_record_annotated(*, record: ImportRecord) -> File | None:
+    """The 错误说明 file of an upload with row errors, opened for streaming; None when it has
+    none (another status, or its original was deleted).
+
+    Built once and kept beside the original, in the original's storage (it holds the same
+    personal data): downloads at the same time or later stream the stored file instead of each
+    reading the upload and building the workbook in memory again."""
+    storage = record.file.storage
+    name = annotated_name(record)
+    if not record.file:
+        storage.delete(name)  # the original is gone: so is every copy of its rows
+        return None
+    if record.status != ImportRecord.Status.INVALID:
+        return None
+    if not storage.exists(name):
+        with transaction.atomic():
+            # The first download builds it; the others wait on the row, then find it stored.
+            ImportRecord.objects.select_for_update().filter(pk=record.pk).first()
+            if not storage.exists(name):
+                with tempfile.TemporaryFile() as out:
+                    with record.file.open("rb") as handle:
+                        content = handle.read()
+                    try:
+                        annotated_workbook_write(
+                            out,
+                            content,
+                            filename=record.original_name,
+                            dataset=registry.get(record.kind).dataset,
+                            errors=record.errors,
+                        )
+                    except UnusableFile:
+                        return None  # read under older limits; now refused as a whole
+                    del content
+                    out.seek(0)
+                    storage.save(name, File(out, name=name))
+    return storage.open(name, "rb")
 
 
 def import_previews_expire(*, older_than: datetime.timedelta) -> int:
@@ -479,6 +553,36 @@ def import_previews_expire(*, older_than: datetime.timedelta) -> int:
             locked.save()
             expired += 1
     return expired
+
+
+def import_originals_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete uploaded originals older than the retention period staff set (ImportRetention):
+    they hold every row's ID number and phone. Uploads still being worked on keep theirs; the
+    record, its counts and its errors stay. Returns how many files were deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=ImportRetention.current().originals_days)
+    finished = (
+        ImportRecord.Status.APPLIED,
+        ImportRecord.Status.INVALID,
+        ImportRecord.Status.REFUSED,
+        ImportRecord.Status.FAILED,
+        ImportRecord.Status.EXPIRED,
+    )
+    due = (
+        ImportRecord.objects.filter(status__in=finished, created_at__lt=cutoff)
+        .exclude(file="")
+        .only("pk", "file", "sha256")
+    )
+    purged = 0
+    for record in due.iterator():
+        record.file.storage.delete(annotated_name(record))  # the 错误说明 copy of its rows
+        if record.file:
+            record.file.delete(save=False)
+        ImportRecord.objects.filter(pk=record.pk).update(file="", file_deleted_at=now)
+        purged += 1
+    if purged:
+        audit_record(actor=None, action="import.originals.purged", counts={"files": purged})
+    return purged
 
 
 # One data set's import as a command or staff run it, and its upload pages' three actions.

@@ -4,7 +4,8 @@
     - Styled templates and reports use openpyxl's normal mode: the roster template and export
       (workers/roster_workbook.py), the training templates (training/workbook.py) and the
       periodic report with its native charts (reports/workbook.py). They need merged cells,
-      fills, data validation or charts, and they are small.
+      fills, data validation or charts, and they are small. They turn into bytes only through
+      `workbook_bytes` below, which writes every string cell as text.
     - Every plain table (a list page's download, an admin export) goes through ONE helper,
       `table_workbook` below, in openpyxl's write-only mode: rows are pulled from an iterable
       and written to a temporary file as they come, so 100,000 rows stay small in memory. It
@@ -16,6 +17,11 @@
 (b) **The streaming SpreadsheetML writer of imports/annotate.py, only to give an uploaded file
     back with its 错误说明 column.** It copies up to 200,000 rows of the user's own file, row
     for row, where openpyxl would need 20 to 40 seconds inside a page request.
+
+Text is never written as a formula, by either way (issue 12): a name someone typed as "=1+1",
+"@SUM(A1)" or "#N/A" is a text cell holding exactly that, which Excel shows and never evaluates.
+The portal writes no formulas of its own. No CSV is written anywhere; one that is must pass its
+values through `csv_text`, since CSV has no text type.
 
 Nothing else writes .xlsx: no tablib or django-import-export (kept in requirements-dev.txt only
 as bench/import_export_baseline.py's speed baseline), no second writer. `core` never imports
@@ -36,7 +42,7 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -54,6 +60,9 @@ TEXT_FORMAT = "@"
 _HEADER_FONT = Font(bold=True)
 _MIN_WIDTH = 8
 _MAX_DEFAULT_WIDTH = 60
+# How a spreadsheet program tells a formula from text in a cell typed or read without a type
+# (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,29 @@ def table_workbook(sheets: Sequence[Table]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx bytes of a workbook built in openpyxl's normal mode, every string cell written
+    as text: openpyxl stores a string starting with "=" as a formula and "#N/A" as an error
+    value, whatever the code that put it there meant."""
+    for sheet in workbook.worksheets:
+        # Only the cells written: iter_rows would create every empty cell of the used range.
+        for cell in sheet._cells.values():
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(value: Any) -> Any:
+    """A value for a CSV cell: text starting like a formula gets a leading apostrophe (CSV has
+    no text type, and Excel evaluates such a cell when it opens the file); the imports drop a
+    leading apostrophe, so the file reads back as the same text. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def sheet_title(title: str, taken: Collection[str] = ()) -> str:
@@ -168,7 +200,11 @@ def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | None:
 
 def _value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, str):
-        if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+        if (
+            value.startswith(FORMULA_STARTS)
+            or value in ERROR_CODES
+            or ILLEGAL_CHARACTERS_RE.search(value)
+        ):
             return _literal(sheet, value)
         return value
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
@@ -178,8 +214,8 @@ def _value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 
 def _literal(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    """A string cell that stays text: never a formula (text from an upload may start with =),
-    without the control characters XML cannot carry."""
+    """A string cell that stays text: never a formula or an error value (text from an upload
+    may start with = or be "#N/A"), without the control characters XML cannot carry."""
     cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", text))
     cell.data_type = "s"
     return cell

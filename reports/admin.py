@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -67,8 +67,8 @@ class ReportRunAdmin(admin.ModelAdmin):
                     period=form.cleaned_data["period"],
                     user=request.user,
                 )
-            except ValueError as exc:
-                form.add_error("period", str(exc))
+            except ValidationError as exc:
+                form.add_error("period", exc)
             else:
                 messages.success(
                     request,
@@ -83,9 +83,16 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新生成所选报告（保留原版本）"))
     def rerun(self, request, queryset):
+        refused = 0
         for run in queryset:
-            report_request(kind=run.kind, period=run.period, user=request.user)
-        messages.success(request, gettext("已提交重新生成的请求。"))
+            try:
+                report_request(kind=run.kind, period=run.period, user=request.user)
+            except ValidationError as exc:  # a period that has not started
+                refused += 1
+                for message in exc.messages:
+                    messages.error(request, message)
+        if refused < len(queryset):
+            messages.success(request, gettext("已提交重新生成的请求。"))
 
 
 @admin.register(ReportDownload)

@@ -130,7 +130,7 @@ def report_figures(
     figures["worker_representatives"] = representatives["representatives"]
     figures["frontline_representatives"] = representatives["frontline_representatives"]
     figures["frontline_representative_rate"] = representatives["frontline_representative_rate"]
-    assert tuple(figures) == FIGURE_KEYS
+    assert tuple(figures) == FIGURE_KEYS  # nosec B101 # an internal invariant, not an input check
     return figures
 
 
@@ -213,6 +213,26 @@ def report_runs_visible_to(user: Any) -> QuerySet[Any]:
             "-period", "kind", "-version"
         )
     return ReportRun.objects.none()
+
+
+def current_quarterly_reports(user: Any, today: datetime.date | None = None) -> list[ReportRun]:
+    """The current built version of each quarter's report up to this quarter, oldest first:
+    the officials' latest report and its trend. A report of a quarter that has not started
+    (requested before such requests were refused) is never shown as the latest."""
+    this_quarter = Quarter.of(today or timezone.localdate())
+    return list(
+        report_runs_visible_to(user)
+        .filter(
+            kind=ReportRun.Kind.QUARTERLY,
+            is_current=True,
+            status=ReportRun.Status.DONE,
+            # "2026Q4" names sort as their quarters do (four-digit years).
+            period__lte=str(this_quarter),
+        )
+        .order_by("period")
+        .select_related(None)
+        .only("pk", "period", "as_of", "figures")
+    )
 
 
 def trend_chart(

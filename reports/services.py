@@ -6,12 +6,14 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.periods import Period, Quarter
 from core.services import audit_record
 from enterprises.models import Enterprise
 from reports.models import ReportDownload, ReportRun
@@ -31,13 +33,39 @@ TITLES = {
 }
 
 
+def _not_started_message(period: Period) -> str:
+    if isinstance(period, Quarter):
+        return gettext("%(year)s年第%(number)s季度尚未开始，不能生成进展报告。") % {
+            "year": period.year,
+            "number": period.number,
+        }
+    return gettext("%(year)s年%(number)s月尚未开始，不能生成进展报告。") % {
+        "year": period.year,
+        "number": period.number,
+    }
+
+
+def report_period_open(*, kind: str, period: str, today: datetime.date | None = None) -> Period:
+    """The period a report may be built for: one that has started (INTERFACES.md: a quarter
+    that has not started yet is refused), so no report of the future becomes the officials'
+    latest. Raises ValidationError with a Chinese message, for a malformed period too."""
+    try:
+        requested = report_period(kind, period)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="period") from exc
+    if requested.start > (today or timezone.localdate()):
+        raise ValidationError(_not_started_message(requested), code="period_not_started")
+    return requested
+
+
 def report_request(*, kind: str, period: str, user: Any = None) -> ReportRun:
     """Ask for a period's report; the build runs in Celery after this transaction commits.
 
     While one request for the same period and kind is queued or running, asking again returns
     it (a unique constraint decides, so two beat processes or a double click make one run).
+    A period that has not started is refused (`report_period_open`).
     """
-    requested = report_period(kind, period)
+    requested = report_period_open(kind=kind, period=period)
     period, as_of = str(requested), requested.as_of()
     actor = user if getattr(user, "pk", None) else None
     try:
@@ -97,6 +125,15 @@ def _claim(run_id: int) -> ReportRun | None:
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status != ReportRun.Status.REQUESTED:
             return None  # gone, or another delivery has it, or done: nothing to do
+        try:
+            report_period_open(kind=run.kind, period=run.period)
+        except ValidationError as exc:
+            # Requested before such requests were refused: fail quietly, never build it.
+            run.status = ReportRun.Status.FAILED
+            run.error = " ".join(exc.messages)
+            run.finished_at = timezone.now()
+            run.save()
+            return None
         run.attempts += 1
         if run.attempts > MAX_ATTEMPTS:
             run.status = ReportRun.Status.FAILED
@@ -276,8 +313,8 @@ def report_download_log(*, user: Any, run: ReportRun) -> ReportDownload:
 
 def report_file_for(*, kind: str, period: str) -> tuple[dict[str, Any], bytes]:
     """The figures and workbook of a period on demand (build_report --output), written the same
-    way as a scheduled run but not recorded as one."""
-    requested = report_period(kind, period)
+    way as a scheduled run but not recorded as one. A period that has not started is refused."""
+    requested = report_period_open(kind=kind, period=period)
     period = str(requested)
     latest = ReportRun.objects.filter(kind=kind, period=period).aggregate(n=Max("version"))["n"]
     run = ReportRun(kind=kind, period=period, as_of=requested.as_of(), version=(latest or 0) + 1)

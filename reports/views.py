@@ -4,7 +4,7 @@ Aggregates only, never a named worker."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from reports.models import ReportRun
 from reports.selectors import (
     FIGURE_LABELS,
     RATE_KEYS,
+    current_quarterly_reports,
     quarter_report,
     report_runs_visible_to,
     trend_chart,
@@ -74,12 +75,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         if Quarter(year, number) <= current
     ]
     runs = report_runs_visible_to(request.user)
-    quarterly = list(
-        runs.filter(kind=ReportRun.Kind.QUARTERLY, is_current=True, status=ReportRun.Status.DONE)
-        .order_by("period")
-        .select_related(None)
-        .only("pk", "period", "as_of", "figures")
-    )
+    quarterly = current_quarterly_reports(request.user, today)
     latest = quarterly[-1] if quarterly else None
     page = Paginator(runs.defer("figures"), 20).get_page(request.GET.get("page"))
     return render(
@@ -164,8 +160,9 @@ def run_request(request: HttpRequest) -> HttpResponse:
         kind = ReportRun.Kind.QUARTERLY
     try:
         run = report_request(kind=kind, period=request.POST.get("period", ""), user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(
             request,

@@ -6,7 +6,6 @@ period reported, with a line chart), 按村（社区）and 按工业园区 (with
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from imports.xlsx import workbook_bytes
 from reports.selectors import FIGURE_LABELS, RATE_KEYS
 
 HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
@@ -279,6 +279,5 @@ def report_workbook(content: ReportContent) -> bytes:
         content.tasks,
         {4: "yyyy-mm-dd", 6: "yyyy-mm-dd"},
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    # Names of enterprises, villages, parks and tasks were typed by people: text, never formulas.
+    return workbook_bytes(book)

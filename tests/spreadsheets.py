@@ -12,6 +12,8 @@ Every string is stored as text: openpyxl would write "=1+1" as a formula, while 
 """
 
 import io
+import os
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -69,4 +71,57 @@ def xlsx_bytes(rows: Rows = (), *, sheet: str = "Sheet", **layout) -> bytes:
 
 def write_xlsx(path: Path, rows: Rows = (), *, sheet: str = "Sheet", **layout) -> Path:
     path.write_bytes(xlsx_bytes(rows, sheet=sheet, **layout))
+    return path
+
+
+def long_cell_xlsx(
+    path: Path, length: int, *, header: Sequence[str], sheet: str = "Sheet", ratio: int = 20
+) -> Path:
+    """A hand-written .xlsx: `header` on row 1, and on row 2 one cell holding a shared string of
+    `length` characters, streamed to disk (never held whole). The text is long runs of "A"
+    with a little noise, so it compresses about `ratio` times: under the zip-bomb ratio limit,
+    as a hostile file would be made."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    cells = "".join(
+        '<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (chr(65 + i), text)
+        for i, text in enumerate(header)
+    )
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="%s"/></Types>' % main,
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="%s"><Relationship Id="rId1" '
+        'Type="%s/officeDocument" Target="xl/workbook.xml"/></Relationships>' % (pkg, rel),
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="%s" xmlns:r="%s"><sheets>'
+        '<sheet name="%s" sheetId="1" r:id="rId1"/></sheets></workbook>' % (ns, rel, sheet),
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="%s">'
+        '<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="%s/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>" % (pkg, rel, rel),
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>'
+        '<row r="1">%s</row><row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData>'
+        "</worksheet>" % (ns, cells),
+    }
+    noise = max(1, 10_000 // ratio)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in parts.items():
+            package.writestr(name, text)
+        with package.open("xl/sharedStrings.xml", "w", force_zip64=True) as stream:
+            stream.write(
+                b'<?xml version="1.0"?><sst xmlns="%s" count="1" uniqueCount="1"><si><t>'
+                % ns.encode()
+            )
+            written = 0
+            while written < length:
+                block = (os.urandom(noise // 2 + 1).hex()[:noise] + "A" * 10_000)[
+                    : length - written
+                ]
+                stream.write(block.encode())
+                written += len(block)
+            stream.write(b"</t></si></sst>")
     return path

@@ -1,6 +1,5 @@
 """The 教育培训经费 template: the sheet import_training_funds and HR's upload read back."""
 
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -10,6 +9,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from enterprises.models import Enterprise
+from imports.xlsx import workbook_bytes
 from training.importers import TRAINING_FUND_DATASET, USCC
 
 HEADER_ROW = 2
@@ -45,9 +45,7 @@ def fund_workbook(*, enterprises: Iterable[Enterprise] = (), year: int | None = 
         gettext("同一企业同一年度再次提交会更新申报，之前的版本会保留。"),
     ):
         notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def fund_template(enterprise: Enterprise | None) -> bytes:

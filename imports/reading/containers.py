@@ -11,6 +11,7 @@ from xml.parsers import expat
 
 from imports.reading.limits import (
     CHUNK,
+    MAX_PENDING_XML,
     MAX_RATIO,
     MAX_SMALL_PART,
     MAX_UNZIPPED_BYTES,
@@ -104,9 +105,15 @@ def expat_parser() -> expat.XMLParserType:
 
 
 def feed(parser: expat.XMLParserType, chunks: Iterable[bytes]) -> None:
+    fed = 0
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)
+            fed += len(chunk)
+            # What expat has not parsed yet is one unfinished token that it buffers whole: a tag,
+            # comment or reference of megabytes is never what a spreadsheet writer produces.
+            if fed - max(parser.CurrentByteIndex, 0) > MAX_PENDING_XML:
+                raise UnusableFile(MSG_UNREADABLE)
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise UnusableFile(MSG_UNREADABLE) from exc

@@ -26,5 +26,11 @@ MAX_SHARED_STRINGS = 10_000_000
 # workbook.xml, relationships, content types, manifest: metadata parts read whole.
 MAX_SMALL_PART = 8 * 1024 * 1024
 MAX_SPACES = 10_000_000
+# Excel's own limit on the text of one cell: anything longer was not written by Excel, and one
+# such cell can hold hundreds of megabytes that calamine and Python would each copy.
+MAX_CELL_CHARS = 32_767
+# Bytes of one XML token (tag, comment, entity reference …) the exact scans let expat buffer
+# while waiting for its end; text is handed over piece by piece and is not held.
+MAX_PENDING_XML = 4 * 1024 * 1024
 CHUNK = 1024 * 1024
 TEXT_PROBE = 64 * 1024

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from imports.reading.containers import Unzipper, expat_parser, feed
 from imports.reading.limits import (
+    MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ODS_PUSHED_CELLS,
@@ -18,6 +19,7 @@ from imports.reading.limits import (
     MAX_TEXT_BYTES,
 )
 from imports.reading.messages import (
+    MSG_CELL_TEXT,
     MSG_ENCRYPTED,
     MSG_RANGE,
     MSG_ROWS,
@@ -83,12 +85,21 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> None:
     skip_name = ""
     cell_attrs: dict[str, str] = {}
     pushed = cells_total = spaces = 0
+    cell_chars = 0  # characters of the string cell being read
+
+    def text(data: str) -> None:
+        # A string cell's text in the pieces expat hands over: refused at Excel's limit before
+        # any of it is held (calamine would copy all of it).
+        nonlocal cell_chars
+        cell_chars += len(data)
+        if cell_chars > MAX_CELL_CHARS:
+            raise UnusableFile(MSG_CELL_TEXT)
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal state, label, table_rows, max_row, max_col, filled, table_text
         nonlocal row_start, row_repeats, current, deferred, width, row_text
         nonlocal cell_repeats, cell_content, cell_begin, cell_extra, cell_attrs
-        nonlocal skip_depth, skip_name, spaces
+        nonlocal skip_depth, skip_name, spaces, cell_chars
         if state == 3:
             if name == "text:s":
                 count = _ods_count(attrs.get("text:c"))
@@ -96,6 +107,9 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> None:
                 spaces += count
                 if spaces > MAX_SPACES:
                     raise UnusableFile(MSG_TEXT % {"sheet": label})
+                cell_chars += count
+                if cell_chars > MAX_CELL_CHARS:
+                    raise UnusableFile(MSG_CELL_TEXT)
         elif state == 4:
             if name == skip_name:
                 skip_depth += 1
@@ -112,8 +126,12 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> None:
                 cell_begin = parser.CurrentByteIndex
                 cell_attrs = attrs
                 cell_extra = 0
+                if any(len(attrs.get(key, "")) > MAX_CELL_CHARS for key in _ODS_VALUE_ATTRS):
+                    raise UnusableFile(MSG_CELL_TEXT)
                 if is_string and "office:string-value" not in attrs:
                     state = 3  # calamine reads the text up to the first cell end tag
+                    cell_chars = 0
+                    parser.CharacterDataHandler = text
                 else:
                     state, skip_name, skip_depth = 4, name, 0
         elif state == 1:
@@ -132,6 +150,7 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> None:
 
     def finish_cell(name: str) -> None:
         nonlocal state, current, deferred, width, row_text
+        parser.CharacterDataHandler = None
         # read_row: empties waiting from earlier cells are pushed when any cell follows.
         current += min(deferred, max(0, _ODS_MAX_COLUMNS - current))
         deferred = 0

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 from python_calamine import CalamineWorkbook, PasswordError
 
-from imports.reading.limits import MAX_CELLS, MAX_COLUMNS, MAX_TEXT_BYTES
+from imports.reading.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_TEXT_BYTES
 from imports.reading.messages import (
+    MSG_CELL_TEXT,
     MSG_ENCRYPTED,
     MSG_MACRO,
     MSG_NOT_SPREADSHEET,
@@ -217,6 +218,10 @@ def _sst_lengths(stream: bytes, begin: int, end: int, parts: list[tuple[int, int
             raise UnusableFile(MSG_UNREADABLE)
         cch, flags = struct.unpack_from("<HB", stream, pos)
         pos += 3
+        if cch > MAX_CELL_CHARS:
+            # BIFF8 caps a string at 65,535 characters, so memory is bounded either way; Excel
+            # itself never writes more than a cell holds.
+            raise UnusableFile(MSG_CELL_TEXT)
         runs = extra = 0
         if flags & 0x8:
             if stop - pos < 2:

@@ -18,9 +18,17 @@ from typing import TypedDict
 from python_calamine import CalamineWorkbook
 
 from imports.reading.containers import Unzipper, expat_parser, feed, local_name
-from imports.reading.limits import CHUNK, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS, MAX_TEXT_BYTES
+from imports.reading.limits import (
+    CHUNK,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_TEXT_BYTES,
+)
 from imports.reading.messages import (
     MSG_BOMB,
+    MSG_CELL_TEXT,
     MSG_MACRO,
     MSG_RANGE,
     MSG_ROWS,
@@ -264,6 +272,8 @@ def _fast_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings | None:
             tail = buf
             continue
         part, tail = buf[:cut], buf[cut:]
+        if len(tail) > 4 * CHUNK:
+            return None  # one string of megabytes: the real parser stops at the cell limit
         start = 0
         if first:
             first = False
@@ -291,6 +301,8 @@ def _fast_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings | None:
             close = piece.find(b"</si>")
             if close < 0 or piece.find(b"</si>", close + 5) >= 0:
                 return None  # nested or unbalanced strings: calamine pairs them differently
+            if close > MAX_CELL_CHARS:
+                return None  # may be longer than a cell holds: the real parser counts it
             spans.append(close + 9)
         if len(spans) > MAX_SHARED_STRINGS:
             raise UnusableFile(MSG_BOMB)
@@ -310,6 +322,13 @@ def _scan_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings:
     parser = expat_parser()
     spans = array("Q")
     state: _SharedStringsState = {"in_sst": False, "done": False, "open": "", "start": 0}
+    length = [0]  # characters of the open string so far (its rich-text runs together)
+
+    def text(data: str) -> None:
+        # expat hands long text over in pieces: stop at the limit, never holding the string.
+        length[0] += len(data)
+        if length[0] > MAX_CELL_CHARS:
+            raise UnusableFile(MSG_CELL_TEXT)
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if state["done"]:
@@ -323,6 +342,8 @@ def _scan_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings:
         if not state["open"] and local == "si":
             state["open"] = name
             state["start"] = parser.CurrentByteIndex
+            length[0] = 0
+            parser.CharacterDataHandler = text
 
     def end(name: str) -> None:
         if state["done"] or not state["in_sst"]:
@@ -332,6 +353,7 @@ def _scan_shared_strings(chunks: Iterable[bytes]) -> _SharedStrings:
             if name == state["open"]:
                 spans.append(parser.CurrentByteIndex - state["start"] + len(name) + 3)
                 state["open"] = ""
+                parser.CharacterDataHandler = None
                 if len(spans) > MAX_SHARED_STRINGS:
                     raise UnusableFile(MSG_BOMB)
         elif local_name(name) == "sst":
@@ -350,7 +372,17 @@ _FAST_BAD_CELL = re.compile(
     rb'<c(?:[\t\n\r/>]| (?!r=")| r="(?:[A-Za-z]{3}|[D-Zd-z][A-Za-z]|[Cc][V-Zv-z]'
     rb"|[A-Za-z]{0,2}(?:\d{7}|[3-9]\d{5}|2[1-9]\d{4}|20[2-9]\d{3}|201\d{3})))"
 )
-_FAST_PREFIXED = re.compile(rb":(?:c|row|v|is|sheetData)[\t\n\r />]")
+_FAST_PREFIXED = re.compile(rb":(?:c|row|v|is|t|r|sheetData)[\t\n\r />]")
+# calamine takes a cell's text from its <v> or from the first <t> of its <is>, gathering every
+# piece of text up to the matching end tag, and joins the <t>s of rich text (<r>). Writers put
+# one plain run of text there: that run's bytes bound the cell's characters. Anything else
+# (rich text, markup or a mismatched end tag inside the run) goes to the exact scan.
+_FAST_TEXT_OPEN = re.compile(rb"<(v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>")
+_FAST_LONG_TEXT = re.compile(
+    rb"<(?:v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>[^<]{%d}" % (MAX_CELL_CHARS + 1)
+)
+_FAST_SPLIT_TEXT = re.compile(rb"<(v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>[^<]*<(?!/\1>)")
+_FAST_RICH = re.compile(rb"<r[\t\n\r />]")
 _FAST_ODD_SYNTAX = re.compile(rb"=(?:(?<=[\t\n\r ]=)|[\t\n\r '])")
 _WHITESPACE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
@@ -383,14 +415,17 @@ def _fast_scan(chunks: Iterable[bytes]) -> _FastSheetScan:
             if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
                 scan.suspicious = True
                 continue
-        # Cut before the last '<' so no tag or text run is split between two passes.
+        # Cut before the last '<' so no tag or text run is split between two passes, and
+        # before a whole tag: the last run of text is checked against the tag after it.
         cut = buf.rfind(b"<")
+        while cut > 0 and buf.find(b">", cut) < 0:
+            cut = buf.rfind(b"<", 0, cut)
         if cut <= 0:
             scan.suspicious = len(buf) > 4 * CHUNK
             tail = buf
             continue
-        _fast_part(scan, counts, buf[:cut])
         tail = buf[cut:]
+        _fast_part(scan, counts, buf[:cut], tail)
     if not scan.suspicious:
         _fast_part(scan, counts, tail)
     if counts[2] != counts[0] + counts[1]:
@@ -398,7 +433,7 @@ def _fast_scan(chunks: Iterable[bytes]) -> _FastSheetScan:
     return scan
 
 
-def _fast_part(scan: _FastSheetScan, counts: list[int], part: bytes) -> None:
+def _fast_part(scan: _FastSheetScan, counts: list[int], part: bytes, after: bytes = b"") -> None:
     # The odd-syntax regex is slow; skip it when every '=' is followed by '"' and none follows
     # whitespace, which is how every writer we know of writes attributes.
     maybe_odd = (
@@ -409,6 +444,10 @@ def _fast_part(scan: _FastSheetScan, counts: list[int], part: bytes) -> None:
         (maybe_odd and _FAST_ODD_SYNTAX.search(part))
         or _FAST_BAD_CELL.search(part)
         or _FAST_PREFIXED.search(part)
+        or _FAST_LONG_TEXT.search(part)
+        or _FAST_SPLIT_TEXT.search(part)
+        or _FAST_RICH.search(part)
+        or not _text_closed_in(part, after)
     ):
         scan.suspicious = True
         return
@@ -435,6 +474,16 @@ def _guard_xlsx_sheet(
         text = _shared_text_bytes(unzip.chunks(info, count=False), spans)
         if text > MAX_TEXT_BYTES:
             raise UnusableFile(MSG_TEXT % {"sheet": label})
+
+
+def _text_closed_in(part: bytes, after: bytes) -> bool:
+    """The last run of `part` runs on into `after`: if it is a cell's text, `after` must start
+    with its end tag (_FAST_SPLIT_TEXT checks every other run)."""
+    last = part.rfind(b"<")
+    opened = _FAST_TEXT_OPEN.match(part, last) if last >= 0 else None
+    if opened is None or not after:
+        return True
+    return after.startswith(b"</" + opened.group(1) + b">")
 
 
 _SHARED_CELL_VALUE = re.compile(rb't="s"><v>(\d+)</v>')
@@ -522,6 +571,7 @@ class _ExactScanState(TypedDict):
     capture: bool
     filled: int
     last_filled: int
+    cell_text: int  # characters inside the open cell so far
 
 
 def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None:
@@ -543,8 +593,18 @@ def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None
         "capture": False,
         "filled": 0,
         "last_filled": -1,
+        "cell_text": 0,
     }
     vtext: list[str] = []
+
+    def text(data: str) -> None:
+        # All the text inside a cell, in the pieces expat hands over: an upper bound of what
+        # calamine copies, refused at Excel's limit before any of it is held.
+        st["cell_text"] += len(data)
+        if st["cell_text"] > MAX_CELL_CHARS:
+            raise UnusableFile(MSG_CELL_TEXT)
+        if st["capture"]:
+            vtext.append(data)
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if st["done"]:
@@ -561,7 +621,6 @@ def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None
                 if local == "v" and cell[3]:
                     vtext.clear()
                     st["capture"] = True
-                    parser.CharacterDataHandler = vtext.append
             return
         if local == "row":
             ref = attrs.get("r")
@@ -576,6 +635,8 @@ def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None
                 row, col = st["row"], st["col"]
             st["cell"] = [row, col, False, attrs.get("t") == "s"]
             st["depth"] = 0
+            st["cell_text"] = 0
+            parser.CharacterDataHandler = text
 
     def end(name: str) -> None:
         if st["done"] or not st["in_data"]:
@@ -585,6 +646,7 @@ def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None
             if st["depth"] == 0:
                 st["col"] += 1
                 st["cell"] = None
+                parser.CharacterDataHandler = None
                 if cell[2]:
                     row, col = cell[0] + 1, cell[1] + 1
                     if row > st["max_row"]:
@@ -601,10 +663,9 @@ def _exact_sheet_scan(chunks: Iterable[bytes], spans: array, label: str) -> None
                 return
             if st["depth"] == 1 and st["capture"]:
                 st["capture"] = False
-                parser.CharacterDataHandler = None
-                text = "".join(vtext)
+                value = "".join(vtext)
                 cost = first_span
-                lead = _LEADING_INDEX.match(text.encode("utf-8", "replace"))
+                lead = _LEADING_INDEX.match(value.encode("utf-8", "replace"))
                 if lead and int(lead.group(1)) < size:
                     cost = max(cost, spans[int(lead.group(1))])
                 st["text"] += cost

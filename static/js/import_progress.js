@@ -1,9 +1,13 @@
-// Polls an upload's progress and reloads the page when its task has finished.
+// Sizes an upload's progress bar (the Content-Security-Policy allows no style attribute) and,
+// unless the upload has stalled, polls its progress and reloads the page when its task is done.
 (function () {
   "use strict";
+  var script = document.currentScript;
   var box = document.getElementById("upload-progress");
   if (!box) { return; }
   var bar = box.querySelector(".progress-bar");
+  bar.style.width = bar.dataset.percent + "%";
+  if (script && script.hasAttribute("data-stalled")) { return; }
   var wrapper = box.querySelector(".progress");
   var stage = box.querySelector("[data-stage]");
   var status = document.getElementById("upload-status");

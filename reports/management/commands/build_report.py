@@ -2,11 +2,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from reports.selectors import FIGURE_LABELS, quarter_report
-from reports.services import report_file_for
+from reports.services import report_file_for, report_period_open
 
 
 class Command(BaseCommand):
@@ -19,7 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = quarter_report(options["quarter"])
+            # The one rule of the services: a quarter that has not started is refused (exit 2).
+            period = report_period_open(kind="quarterly", period=options["quarter"])
+            report = quarter_report(str(period))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages), returncode=2) from exc
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         if options["output"]:
