@@ -50,11 +50,13 @@ COPY --from=builder /opt/venv /opt/venv
 COPY . .
 
 # collectstatic needs settings that import cleanly with DEBUG=false, which requires a
-# SECRET_KEY. The dummy key below exists only in this RUN's environment: it is never an ENV or
-# ARG, so it is neither in the image config nor available at runtime (compose supplies the
-# real one). Static files are hashed and compressed for WhiteNoise's manifest storage.
+# SECRET_KEY and a PERSONAL_DATA_KEY. The dummy keys below exist only in this RUN's environment:
+# they are never an ENV or ARG, so they are neither in the image config nor available at
+# runtime (compose supplies the real ones; collectstatic touches no data). Static files are
+# hashed and compressed for WhiteNoise's manifest storage.
 RUN DEBUG=false \
     SECRET_KEY=build-only-collectstatic-dummy-key-not-used-at-runtime \
+    PERSONAL_DATA_KEY=build-only-collectstatic-dummy-personal-data-key \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown portal:portal /app/media
@@ -72,4 +74,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4); sys.exit(0 if r.status == 200 else 1)"]
 
-CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+# Request limits at the server: a request line of at most 4 KB (admin filter URLs fit), at most
+# 50 header fields of at most 8 KB each. Gunicorn has no body limit: the portal refuses a body
+# over MAX_REQUEST_BYTES (413) before reading it, and the reverse proxy should too (README).
+# Access log lines carry the path without its query string or referrer: an admin search is a
+# GET whose query may hold an ID number (no personal data in logs).
+CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]

@@ -5,7 +5,11 @@ PY := $(VENV)/bin/python
 # xstatic-bootstrap builds from an sdist that needs pkg_resources (setuptools<82).
 PIP_INSTALL := PIP_CONSTRAINT=constraints-build.txt $(VENV)/bin/pip install --disable-pip-version-check -q
 
-.PHONY: run test lint format browser migrate seed clean
+.PHONY: run test lint audit format browser migrate seed clean
+
+# The portal's settings fail closed (DEBUG off, SECRET_KEY required): the development targets
+# turn DEBUG on for their own commands only.
+DEV := DEBUG=true
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +23,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 migrate: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's chromium (Playwright cannot download a browser here).
 browser:
@@ -37,9 +41,16 @@ test: $(VENV)/.dev browser
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	$(DEV) $(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check --preview --select PLC2701 --exclude tests,bench .
+	$(MAKE) audit
+
+# Known vulnerabilities in the pinned runtime requirements (needs PyPI) and bandit over the
+# portal's code (configuration: [tool.bandit] in pyproject.toml).
+audit: $(VENV)/.dev
+	PIP_CONSTRAINT=constraints-build.txt $(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

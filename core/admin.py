@@ -1,19 +1,29 @@
 from collections.abc import Callable
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
     ImproperlyConfigured,
+    PermissionDenied,
     ValidationError,
 )
 from django.db import router, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.models import AuditLog
+from core.models import AuditLog, PersonalDataAccess
+from core.roles import Role
+from core.services import audit_record
 
 # Where a service's refusal waits for the form that shows it (ServiceModelAdmin).
 _SERVICE_ERROR = "_service_error"
@@ -163,3 +173,129 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Staff read who reached personal data; nobody, superusers included, writes the log by
+    hand (core.services.personal_data_access_record writes it)."""
+
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "record_count"]
+    list_filter = ["action", "created_at", "actor"]
+    list_select_related = ["actor"]
+    search_fields = ["actor__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in PersonalDataAccess._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Accounts (issue 12) ---------------------------------------------------------------------------
+
+User = get_user_model()
+ROLE_NAMES = frozenset(role.value for role in Role)
+
+
+def _is_superuser(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_superuser", False))
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Staff (auth.change_user) keep accounts and give them the portal's roles; only a superuser
+    makes superusers, grants raw permissions or other groups, or changes a superuser's account.
+    Nobody but a superuser changes their own roles or admin access.
+
+    Every rule holds on the server: what a non-superuser may not change is left out of the
+    form (a forged field is ignored), the group choices are the role groups (another id is
+    refused), and save_model / save_related check again."""
+
+    def _own_account(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and obj.pk == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not _is_superuser(request):
+            fields += ["is_superuser", "user_permissions"]
+            if self._own_account(request, obj):
+                fields += ["is_staff", "groups"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not _is_superuser(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not _is_superuser(request):
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_NAMES).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not _is_superuser(request):
+            stored = User.objects.filter(pk=obj.pk).first() if change else None
+            if stored is not None and stored.is_superuser:
+                raise PermissionDenied
+            obj.is_superuser = False
+            if self._own_account(request, obj) and stored is not None:
+                obj.is_staff = stored.is_staff
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        account = form.instance
+        before = set(account.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        if not _is_superuser(request):
+            # Whatever the form carried: the account keeps its other groups and permissions,
+            # and gains or loses role groups only, never on the actor's own account.
+            chosen = {group.name for group in form.cleaned_data.get("groups") or ()}
+            if self._own_account(request, account) or "groups" not in form.cleaned_data:
+                chosen = before & ROLE_NAMES
+            names = (before - ROLE_NAMES) | (chosen & ROLE_NAMES)
+            account.groups.set(Group.objects.filter(name__in=names))
+        after = set(account.groups.values_list("name", flat=True))
+        if after != before:
+            audit_record(
+                actor=request.user,
+                action="auth.user.groups_changed",
+                target=account,
+                added=sorted(after - before),
+                removed=sorted(before - after),
+            )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(AccessAttemptAdmin):
+    """django-axes' failed-login counts, in Chinese: deleting a row lifts its lock."""
+
+    @admin.display(description=_("状态"))
+    def status(self, obj):
+        return super().status(obj)
+
+    @admin.display(description=_("过期时间"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.action(description=_("清理已过期的失败计数"))
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "已清理 %(count)s 条过期的失败计数。", "已清理 %(count)s 条过期的失败计数。", count
+            )
+            % {"count": count},
+        )

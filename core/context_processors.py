@@ -10,4 +10,5 @@ def roles(request: HttpRequest) -> dict[str, bool]:
         "is_hr": has_role(user, Role.HR),
         "is_union_officer": has_role(user, Role.UNION_OFFICER),
         "is_official": has_role(user, Role.OFFICIAL),
+        "is_worklist_reporter": has_role(user, Role.WORKLIST),
     }

@@ -1,4 +1,4 @@
-"""The four roles of DOMAIN.md as Django groups, and what each may do.
+"""The roles of DOMAIN.md and the work list's reporters as Django groups, and what each may do.
 
 Permissions say which kinds of record a role may touch; selectors (e.g.
 `workers.selectors.workers_visible_to`) say which rows. Both are needed.
@@ -37,6 +37,8 @@ class Role(models.TextChoices):
     HR = "企业人事", _("企业人事")
     UNION_OFFICER = "工会干部", _("工会干部")
     OFFICIAL = "领导", _("领导/市产改办")
+    # A member of a 线办 or 中心 who only reports progress on its tasks of the work list.
+    WORKLIST = "工作清单填报人", _("工作清单填报人（线办/中心）")
 
 
 # Explicit "app_label.codename" grants; staff get staff_apps() wholesale plus these.
@@ -46,6 +48,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        # Login locks (django-axes): staff see them and lift one by deleting its row.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
     ),
     # Own enterprise only; rows are narrowed by the selectors.
     Role.HR: (
@@ -85,6 +92,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     # Reports and aggregate figures only: no model of personal data.
     Role.OFFICIAL: (),
+    # The work list and its progress feedback only (worklist.selectors.may_post_feedback says
+    # on which tasks); no worker, enterprise or union data.
+    Role.WORKLIST: (
+        "worklist.view_reformtask",
+        "worklist.view_milestone",
+        "worklist.view_taskfeedback",
+        "worklist.add_taskfeedback",
+    ),
 }
 
 

@@ -17,4 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("unions:dashboard")
     if has_role(user, Role.OFFICIAL):
         return redirect("reports:figures")
+    if has_role(user, Role.WORKLIST):
+        return redirect("worklist:list")
     return render(request, "core/no_role.html", status=403)

@@ -49,6 +49,12 @@ def official_user(roles):
 
 
 @pytest.fixture
+def worklist_user(roles):
+    """A 线办/中心 member who only reports progress on the work list (issue 12)."""
+    return _user_with_role("worklist", Role.WORKLIST, is_staff=False)
+
+
+@pytest.fixture
 def background(settings):
     """Every upload goes to Celery, as a large file would, and waits there for a worker
     (tasks are not run in-process even without Redis: the in-memory broker holds them)."""

@@ -5,6 +5,13 @@ pytest reads this module (pyproject.toml); `tests/test_settings.py` still probes
 `jianzhou_reform.settings` itself in fresh interpreters.
 """
 
+import os
+
+# The portal's settings fail closed (DEBUG is off unless the environment turns it on, and then
+# SECRET_KEY is required); the suite runs as a development machine does, with `DEBUG=true`.
+# pytest-django still runs each test with DEBUG=False.
+os.environ.setdefault("DEBUG", "true")
+
 from jianzhou_reform.settings import *  # noqa: F403
 
 # UserFactory hashes a password for every user it makes, and the browser tests log in with it:

@@ -28,6 +28,7 @@ LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
 # Sentinels proving the values come from the environment rather than from the file.
 SECRET_SENTINEL = "sentinel-secret-key-from-environment"
 PASSWORD_SENTINEL = "sentinel-db-password"
+PERSONAL_DATA_SENTINEL = "sentinel-personal-data-key-from-environment"
 
 
 def _tool(name: str) -> Path:
@@ -57,7 +58,8 @@ def _compose_env(tmp_path: Path, **variables: str) -> tuple[dict[str, str], Path
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "POSTGRES_PASSWORD"} and not key.startswith("COMPOSE_")
+        if key not in {"SECRET_KEY", "POSTGRES_PASSWORD", "PERSONAL_DATA_KEY"}
+        and not key.startswith("COMPOSE_")
     }
     env.update(variables)
     env_file = tmp_path / "empty.env"
@@ -77,7 +79,10 @@ def compose(tmp_path_factory) -> dict:
     """docker-compose.yml fully resolved (anchors, merges, interpolation) as a dict."""
     tmp_path = tmp_path_factory.mktemp("compose")
     env, env_file = _compose_env(
-        tmp_path, SECRET_KEY=SECRET_SENTINEL, POSTGRES_PASSWORD=PASSWORD_SENTINEL
+        tmp_path,
+        SECRET_KEY=SECRET_SENTINEL,
+        POSTGRES_PASSWORD=PASSWORD_SENTINEL,
+        PERSONAL_DATA_KEY=PERSONAL_DATA_SENTINEL,
     )
     result = _compose(env, env_file, "config", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -112,7 +117,9 @@ def _final_stage() -> list[tuple[str, str]]:
 
 
 def test_compose_config_passes_with_required_variables(tmp_path):
-    env, env_file = _compose_env(tmp_path, SECRET_KEY="x" * 50, POSTGRES_PASSWORD="pw")
+    env, env_file = _compose_env(
+        tmp_path, SECRET_KEY="x" * 50, POSTGRES_PASSWORD="pw", PERSONAL_DATA_KEY="y" * 48
+    )
     result = _compose(env, env_file, "config", "-q")
     assert result.returncode == 0, result.stderr
 
@@ -121,8 +128,9 @@ def test_compose_config_passes_with_required_variables(tmp_path):
     ("variables", "missing"),
     [
         ({}, "SECRET_KEY"),
-        ({"POSTGRES_PASSWORD": "pw"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 50}, "POSTGRES_PASSWORD"),
+        ({"POSTGRES_PASSWORD": "pw", "PERSONAL_DATA_KEY": "y" * 48}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50, "PERSONAL_DATA_KEY": "y" * 48}, "POSTGRES_PASSWORD"),
+        ({"SECRET_KEY": "x" * 50, "POSTGRES_PASSWORD": "pw"}, "PERSONAL_DATA_KEY"),
     ],
 )
 def test_compose_config_fails_clearly_without_secrets(tmp_path, variables, missing):
@@ -199,6 +207,7 @@ def test_app_service_environment(compose, service):
     assert redis.hostname == "redis"
 
     assert env["SECRET_KEY"] == SECRET_SENTINEL
+    assert env["PERSONAL_DATA_KEY"] == PERSONAL_DATA_SENTINEL
     assert env["DEBUG"].lower() in {"false", "0", "no", "off"}
     assert spec["image"] == compose["services"]["web"]["image"], "one shared image"
     assert spec["build"]["dockerfile"] == "Dockerfile"
@@ -310,3 +319,106 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
         if line.strip() and not line.startswith("#")
     }
     assert patterns >= {".env", ".venv", ".git", "media", "staticfiles", "*.sqlite3", "bench/out"}
+
+
+# --- check --deploy with the documented environments ----------------------------------------
+
+ENV_EXAMPLE = ROOT / ".env.example"
+# Random stand-ins for the secrets an operator generates (never in a committed file).
+STRONG_SECRETS = {
+    "SECRET_KEY": "t8Vq2LmZ-r4XkP9sWd3Jf7Gh1Nc5Bv0Qy6Ea2Ru8Io4Tz7Kx1Mp3Ls9Dw5Fj0Hb6Cn",
+    "PERSONAL_DATA_KEY": "p3Rk8Wm1-Zq6Tn9Xv2Bs5Ld7Hf0Jc4Gy8Ea1Uo3Ik6Qw9Pz2Mr5Nt7Vb0Lx4Dh",
+}
+
+
+def _env_example() -> dict[str, str]:
+    """The variables .env.example sets; an empty line means "fill in or delete": left out."""
+    values: dict[str, str] = {}
+    for raw in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        if value.strip():
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _check_deploy(environment: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`manage.py check --deploy --fail-level WARNING` in a fresh interpreter that sees only
+    `environment` (nothing of this test process, whose settings run with DEBUG=true)."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "LANG": "C.UTF-8",
+        **environment,
+        # Not what is checked: keeps the check off the network (the compose file names host db).
+        "DATABASE_URL": "sqlite:///%s" % (tmp_path / "check.sqlite3"),
+        "DJANGO_SETTINGS_MODULE": "jianzhou_reform.settings",
+    }
+    return _run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+
+def test_env_example_is_the_production_environment():
+    values = _env_example()
+    assert values["DEBUG"] == "false"
+    assert values["SECURE_SSL_REDIRECT"] == "true"
+    assert values["SECURE_COOKIES"] == "true"
+    assert int(values["SECURE_HSTS_SECONDS"]) >= 31536000
+    assert "SECRET_KEY" not in values, "the example must not carry a usable secret"
+
+
+def test_check_deploy_is_clean_with_the_env_example(tmp_path):
+    result = _check_deploy({**_env_example(), **STRONG_SECRETS}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_is_clean_with_the_compose_defaults(tmp_path):
+    env, env_file = _compose_env(tmp_path, POSTGRES_PASSWORD=PASSWORD_SENTINEL, **STRONG_SECRETS)
+    rendered = _compose(env, env_file, "config", "--format", "json")
+    assert rendered.returncode == 0, rendered.stderr
+    web = json.loads(rendered.stdout)["services"]["web"]["environment"]
+    result = _check_deploy({key: str(value) for key, value in web.items()}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_on_insecure_overrides(tmp_path):
+    insecure = {**_env_example(), **STRONG_SECRETS, "SECURE_SSL_REDIRECT": "false"}
+    insecure.update(SECURE_COOKIES="false", SECURE_HSTS_SECONDS="0")
+    result = _check_deploy(insecure, tmp_path)
+    assert result.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in result.stderr + result.stdout
+
+
+def test_compose_is_secure_by_default(compose):
+    env = compose["services"]["web"]["environment"]
+    assert env["SECURE_COOKIES"] == "true"
+    assert env["SECURE_SSL_REDIRECT"] == "true"
+    assert int(env["SECURE_HSTS_SECONDS"]) >= 31536000
+    assert env["SECURE_PROXY_SSL_HEADER"] == "X-Forwarded-Proto"
+
+
+def test_gunicorn_limits_request_line_and_headers():
+    cmd = json.loads(dict(_final_stage())["CMD"])
+
+    def option(name: str) -> int:
+        assert name in cmd, "gunicorn runs without %s" % name
+        return int(cmd[cmd.index(name) + 1])
+
+    assert 0 < option("--limit-request-line") <= 8190
+    assert 0 < option("--limit-request-fields") <= 100
+    assert 0 < option("--limit-request-field_size") <= 8190
+
+
+def test_gunicorn_access_log_keeps_no_query_string_or_referrer():
+    """An admin search is a GET whose query may be an ID number: the access log must not keep
+    it (no personal data in logs)."""
+    cmd = json.loads(dict(_final_stage())["CMD"])
+    assert "--access-logformat" in cmd
+    log_format = cmd[cmd.index("--access-logformat") + 1]
+    assert "%(U)s" in log_format
+    for leaking in ("%(r)s", "%(q)s", "%(f)s", "%(u)s"):
+        assert leaking not in log_format

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, django
@@ -26,9 +28,34 @@ print(json.dumps({
     "tz": settings.TIME_ZONE,
     "use_tz": settings.USE_TZ,
     "beat": app.conf.beat_scheduler,
+    "security": {
+        name: getattr(settings, name, None)
+        for name in (
+            "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_AGE",
+            "X_FRAME_OPTIONS", "MAX_REQUEST_BYTES",
+        )
+    },
 }))
 """
-VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "PERSONAL_DATA_KEY",
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_AGE",
+    "MAX_REQUEST_BYTES",
+)
+# A production-strength key (50+ random-looking characters) and personal-data key.
+PRODUCTION_KEY = "Kq3vX9-pT7wZ2mN8rB4yH6jL1sD5fG0cV3eA7uI9oP2kQ8xW4nM6bR1tY5hJ0"
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": PRODUCTION_KEY, "PERSONAL_DATA_KEY": PRODUCTION_KEY}
 
 
 def probe(**env: str) -> tuple[int, dict | str]:
@@ -49,7 +76,7 @@ def probe(**env: str) -> tuple[int, dict | str]:
 
 
 def test_development_defaults_are_sqlite_and_in_process_tasks():
-    code, conf = probe()
+    code, conf = probe(DEBUG="true")
     assert code == 0, conf
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["name"].endswith("db.sqlite3")
@@ -62,8 +89,7 @@ def test_development_defaults_are_sqlite_and_in_process_tasks():
 
 def test_production_environment_is_honoured():
     code, conf = probe(
-        DEBUG="false",
-        SECRET_KEY="x" * 50,
+        **PRODUCTION,
         DATABASE_URL="postgres://portal:pw@db.example:5432/portal",
         REDIS_URL="redis://cache.example:6379/2",
         ALLOWED_HOSTS="portal.example,127.0.0.1",
@@ -79,7 +105,7 @@ def test_production_environment_is_honoured():
 
 
 def test_sqlite_url_is_honoured(tmp_path):
-    code, conf = probe(DATABASE_URL="sqlite:///%s" % (tmp_path / "x.sqlite3"))
+    code, conf = probe(DEBUG="true", DATABASE_URL="sqlite:///%s" % (tmp_path / "x.sqlite3"))
     assert code == 0, conf
     assert conf["name"] == str(tmp_path / "x.sqlite3")
 
@@ -88,3 +114,54 @@ def test_production_without_secret_key_refuses_to_start():
     code, stderr = probe(DEBUG="false")
     assert code != 0
     assert "SECRET_KEY" in stderr
+
+
+def test_debug_is_off_without_environment():
+    """Fail closed: with no environment at all the portal is in production mode, which
+    refuses to start without a SECRET_KEY (`make run` passes DEBUG=true)."""
+    code, stderr = probe()
+    assert code != 0
+    assert "ImproperlyConfigured" in stderr and "SECRET_KEY" in stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "too-short-but-random-0123456789",
+        "x" * 60,
+        "dev-only-insecure-key-do-not-use-in-production",
+        "django-insecure-" + PRODUCTION_KEY,
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key):
+    code, stderr = probe(**{**PRODUCTION, "SECRET_KEY": key})
+    assert code != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak" in stderr
+
+
+def test_production_security_defaults():
+    code, conf = probe(**PRODUCTION)
+    assert code == 0, conf
+    assert conf["security"] == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_AGE": 8 * 3600,
+        "X_FRAME_OPTIONS": "DENY",
+        "MAX_REQUEST_BYTES": 21 * 1024 * 1024,
+    }
+
+
+def test_development_security_defaults_serve_plain_http():
+    code, conf = probe(DEBUG="true")
+    assert code == 0, conf
+    security = conf["security"]
+    assert security["SECURE_SSL_REDIRECT"] is False
+    assert security["SECURE_HSTS_SECONDS"] == 0
+    assert security["SESSION_COOKIE_SECURE"] is False
+    assert security["SECURE_PROXY_SSL_HEADER"] is None

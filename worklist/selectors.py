@@ -25,8 +25,9 @@ class TaskRow:
 
 
 def worklist_visible_to(user: Any) -> QuerySet[ReformTask]:
-    """Staff and officials see the whole work list (no personal data in it)."""
-    if is_sub_district_staff(user) or has_role(user, Role.OFFICIAL):
+    """Staff, officials and the owner units' reporters see the whole work list (no personal
+    data in it)."""
+    if is_sub_district_staff(user) or has_role(user, Role.OFFICIAL, Role.WORKLIST):
         return ReformTask.objects.all()
     return ReformTask.objects.none()
 
@@ -94,11 +95,13 @@ def worklist_task(user: Any, pk: int, today: datetime.date) -> TaskRow | None:
 
 
 def may_post_feedback(user: Any, task: ReformTask) -> bool:
-    """Members of the task's owner units; any staff when it has none yet (or a superuser)."""
-    if not is_sub_district_staff(user):
+    """Members of the task's owner units who are staff or the units' reporters (Role.WORKLIST);
+    any staff when it has none yet (or a superuser)."""
+    staff = is_sub_district_staff(user)
+    if not (staff or has_role(user, Role.WORKLIST)):
         return False
     if getattr(user, "is_superuser", False):
         return True
     if not task.owner_units.all():  # prefetched by worklist_task
-        return True
+        return staff
     return task.owner_units.filter(members=user).exists()  # one query, however many units

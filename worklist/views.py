@@ -1,4 +1,4 @@
-"""The reform work list for staff (and, read-only, officials)."""
+"""The reform work list for staff, the owner units' reporters and, read-only, officials."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,9 @@ from worklist.services import task_feedback_post
 
 
 def _require_access(request: HttpRequest) -> None:
-    if not (is_sub_district_staff(request.user) or has_role(request.user, Role.OFFICIAL)):
+    if not (
+        is_sub_district_staff(request.user) or has_role(request.user, Role.OFFICIAL, Role.WORKLIST)
+    ):
         raise PermissionDenied
 
 

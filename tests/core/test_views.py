@@ -46,7 +46,7 @@ def test_user_without_role_is_told_so(client, db):
     assert "没有分配角色" in response.content.decode()
 
 
-def test_healthz_answers_for_any_host(client, settings):
+def test_healthz_answers_for_any_host(client, settings, db):
     settings.ALLOWED_HOSTS = ["portal.example"]
     response = client.get("/healthz", HTTP_HOST="127.0.0.1")
     assert response.status_code == 200 and response.content == b"ok"

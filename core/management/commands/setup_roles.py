@@ -6,7 +6,7 @@ from core.roles import roles_setup
 
 
 class Command(BaseCommand):
-    help = "创建或更新四个角色（用户组）及其权限，可重复运行。"
+    help = "创建或更新各角色（用户组）及其权限，可重复运行。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         for role, count in roles_setup().items():

@@ -16,7 +16,7 @@ from core.signals import rows_written
 from enterprises.models import Enterprise, IndustrialPark, Village
 from workers.models import Employment, Worker
 
-DEMO_PASSWORD = "demo-2026"
+DEMO_PASSWORD = "demo-2026"  # nosec B105 # the documented demo password, development data only
 
 VILLAGES = ["城东社区", "城南社区", "剡湖村", "鹿山村", "浦口村"]
 PARKS = ["剡湖工业园区", "城北工业园区"]
@@ -53,7 +53,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        rng = random.Random(20210701)
+        rng = random.Random(20210701)  # nosec B311 # seeded for reproducible demo data, not secrets
         roles_setup()
         villages = [Village.objects.get_or_create(name=name)[0] for name in VILLAGES]
         parks = [IndustrialPark.objects.get_or_create(name=name)[0] for name in PARKS]
