@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
+from core.crypto import blind_index
 from core.identity import ResidentId, mask_id_number, parse_resident_id
 from enterprises.models import Enterprise
 from imports.bulk import concrete_field, insert_rows, update_rows
@@ -176,6 +177,7 @@ class RosterImporter(Importer):
     ):
         self.enterprise = enterprise
         self.actor = actor  # who uploaded or confirmed: kept on membership changes
+        self.digests: dict[str, str] = {}  # ID number → keyed digest, filled by plan()
         self.confirm_departures = confirm_departures
         # A web preview reports that departures need the second confirmation instead of
         # refusing the file: the user confirms them on the preview page.
@@ -228,20 +230,24 @@ class RosterImporter(Importer):
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
         enterprise = self.enterprise
         numbers = [row.values[ID_NUMBER].number for row in rows]
+        # Found by the keyed digest (core.crypto): the stored ID numbers are never decrypted.
+        # Each number's digest is computed once per run and kept for apply (self.digests).
+        digest_of = {number: blind_index(number) for number in numbers}
+        self.digests = digest_of
         workers = {
-            w["id_number"]: w
+            w.pop("id_number_digest"): w
             for w in lookup_in_chunks(
                 Worker.objects.values(
                     "pk",
-                    "id_number",
+                    "id_number_digest",
                     "name",
                     "is_union_member",
                     "union_joined_on",
                     "union_left_on",
                     *_WORKER_FIELDS.values(),
                 ),
-                "id_number",
-                numbers,
+                "id_number_digest",
+                list(digest_of.values()),
             )
         }
         open_here = {
@@ -278,7 +284,7 @@ class RosterImporter(Importer):
             resident: ResidentId = row.values[ID_NUMBER]
             wanted_worker = self._wanted_worker(row, resident)
             wanted_job = self._wanted_employment(row)
-            stored = workers.get(resident.number)
+            stored = workers.get(digest_of[resident.number])
             row_changes: dict[str, list[str]] = {}
             if stored is None:
                 if wanted_worker["is_union_member"]:
@@ -286,6 +292,7 @@ class RosterImporter(Importer):
                 new_workers.append(
                     {
                         "id_number": resident.number,
+                        "id_number_digest": digest_of[resident.number],
                         "sex": resident.sex,
                         "birth_date": resident.birth_date,
                         **wanted_worker,
@@ -530,13 +537,7 @@ class RosterImporter(Importer):
         """Keep each membership a roster starts or ends, with who uploaded it (issue 4)."""
         if not changes:
             return
-        ids = dict(
-            lookup_in_chunks(
-                Worker.objects.values_list("id_number", "pk"),
-                "id_number",
-                [number for number, _member, _joined in changes],
-            )
-        )
+        ids = _worker_ids([number for number, _member, _joined in changes], self.digests)
         # The unions app keeps the membership history (unions.receivers); inside this
         # transaction, so the history and the roster are written together or not at all.
         membership_changed.send(
@@ -568,13 +569,7 @@ class RosterImporter(Importer):
         )
         _update(Worker, data["worker_updates"], now)
 
-        ids = dict(
-            lookup_in_chunks(
-                Worker.objects.values_list("id_number", "pk"),
-                "id_number",
-                [number for number, _ in data["new_employments"]],
-            )
-        )
+        ids = _worker_ids([number for number, _ in data["new_employments"]], self.digests)
         job_defaults = {f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_COLUMNS}
         insert_rows(
             Employment,
@@ -598,6 +593,7 @@ class RosterImporter(Importer):
 
 _WORKER_COLUMNS = (
     "id_number",
+    "id_number_digest",
     "name",
     "sex",
     "birth_date",
@@ -611,6 +607,20 @@ _WORKER_COLUMNS = (
     "remarks",
 )
 _EMPLOYMENT_COLUMNS = ("position", "is_frontline", "contract_type", "hire_date")
+
+
+def _worker_ids(numbers: list[str], digests: dict[str, str]) -> dict[str, int]:
+    """ID number → worker pk, looked up by the keyed digest without decrypting anything
+    (`digests`: those the plan already computed)."""
+    by_digest = {digests.get(number) or blind_index(number): number for number in numbers}
+    return {
+        by_digest[digest]: pk
+        for digest, pk in lookup_in_chunks(
+            Worker.objects.values_list("id_number_digest", "pk"),
+            "id_number_digest",
+            list(by_digest),
+        )
+    }
 
 
 def _update(model: Any, updates: list[tuple[int, dict[str, Any]]], now: datetime.datetime) -> None:
