@@ -3,6 +3,7 @@
 import contextlib
 import os
 import resource
+import secrets
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianzhou_reform.settings")
+# Production settings (DEBUG off: no query log growing with the run) with throwaway secrets:
+# each benchmark works in its own test database, encrypted with a key used once.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("PERSONAL_DATA_KEY", secrets.token_urlsafe(48))
 
 import django
 
