@@ -18,7 +18,6 @@ import functools
 import hashlib
 import hmac
 import os
-from collections.abc import Iterable
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -242,15 +241,13 @@ class DigestIn(Lookup):
         return self.rhs
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if hasattr(self.rhs, "resolve_expression"):  # a subquery: look up the digest column
+            raise FieldError("encrypted fields can only be compared with plain values")
         values = sorted({blind_index(_plain(v)) for v in self.rhs if v is not None})
         if not values:
             raise EmptyResultSet
         sql, params = _digest_column(self, compiler)
         return "%s IN (%s)" % (sql, ", ".join(["%s"] * len(values))), [*params, *values]
-
-
-def digests(values: Iterable[str]) -> list[str]:
-    return [blind_index(v) for v in values]
 
 
 # --- start-up check -------------------------------------------------------------------------

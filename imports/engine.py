@@ -14,12 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
-from core.crypto import blind_index
 from core.signals import rows_written
 from imports.cells import is_blank, normalise_header
 from imports.reading import MAX_DATA_ROWS, Sheet, UnusableFile, read_sheet
@@ -585,7 +584,6 @@ def lookup_in_chunks(
     more to build and convert than the query itself.
     """
     keys = list(keys)
-    field_name, keys = _digest_lookup(queryset.model, field_name, keys)
     if connection.vendor == "postgresql":
         if not keys:
             return []
@@ -596,17 +594,3 @@ def lookup_in_chunks(
     for start in range(0, len(keys), chunk_size):
         found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
     return found
-
-
-def _digest_lookup(model: Any, field_name: str, keys: list[Any]) -> tuple[str, list[Any]]:
-    """An encrypted field (core.crypto) is looked up by its keyed digest column."""
-    *path, last = field_name.split("__")
-    try:
-        for name in path:
-            model = model._meta.get_field(name).related_model
-        digest_field = getattr(model._meta.get_field(last), "digest_field", "")
-    except FieldDoesNotExist:  # "pk" and other names that are not an encrypted field
-        return field_name, keys
-    if not digest_field:
-        return field_name, keys
-    return "__".join([*path, digest_field]), [blind_index(k) for k in keys]
