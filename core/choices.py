@@ -63,6 +63,21 @@ SKILLED_LEVELS = (
 HIGH_SKILLED_LEVELS = SKILLED_LEVELS[2:]
 TECHNICIAN_LEVELS = SKILLED_LEVELS[3:]
 
+# Skill levels in order, lowest first, as integers: a certificate and the roster's level are
+# compared by rank (DOMAIN.md: the effective level is the higher of the two). 0 is no level.
+SKILL_LEVEL_RANK = {str(level.value): rank for rank, level in enumerate(SkillLevel, start=1)}
+RANK_SKILL_LEVEL = {rank: level for level, rank in SKILL_LEVEL_RANK.items()}
+SKILLED_RANK = SKILL_LEVEL_RANK[SkillLevel.JUNIOR]
+HIGH_SKILLED_RANK = SKILL_LEVEL_RANK[SkillLevel.SENIOR]
+TECHNICIAN_RANK = SKILL_LEVEL_RANK[SkillLevel.TECHNICIAN]
+
+
+def higher_skill_level(*levels: str) -> str:
+    """The highest of `levels` ("" is no level)."""
+    best = max((SKILL_LEVEL_RANK.get(str(level), 0) for level in levels), default=0)
+    return RANK_SKILL_LEVEL.get(best, "")
+
+
 # Bare names and classic grades (INTERFACES.md): 初级工, 五级 … 一级.
 SKILL_LEVEL_ALIASES = {
     "学徒": SkillLevel.APPRENTICE,
@@ -104,3 +119,33 @@ CONTRACT_TYPE_ALIASES = {
     "非全日制用工": ContractType.PART_TIME,
     "返聘": ContractType.RETIREE_REHIRED,
 }
+
+
+class AwardLevel(models.TextChoices):
+    """级别 of an honour or a competition (DOMAIN.md), highest first."""
+
+    NATIONAL = "national", _("全国")
+    PROVINCIAL = "provincial", _("省级")
+    SHAOXING = "shaoxing", _("绍兴市级")
+    SHENGZHOU = "shengzhou", _("嵊州市级")
+    SUBDISTRICT = "subdistrict", _("街道级")
+
+
+# DOMAIN.md's spellings. A bare 市级 is deliberately absent: it is ambiguous (绍兴 or 嵊州).
+AWARD_LEVEL_ALIASES = {
+    "国家级": AwardLevel.NATIONAL,
+    "全国级": AwardLevel.NATIONAL,
+    "浙江省": AwardLevel.PROVINCIAL,
+    "浙江省级": AwardLevel.PROVINCIAL,
+    "省": AwardLevel.PROVINCIAL,
+    "绍兴市": AwardLevel.SHAOXING,
+    "嵊州市": AwardLevel.SHENGZHOU,
+    "县级": AwardLevel.SHENGZHOU,
+    "剡湖街道": AwardLevel.SUBDISTRICT,
+    "剡湖街道级": AwardLevel.SUBDISTRICT,
+    "街道": AwardLevel.SUBDISTRICT,
+}
+AMBIGUOUS_AWARD_LEVELS = ("市级", "市")
+
+# Stable contracts for technicians (seed measure 5, DOMAIN.md).
+STABLE_CONTRACT_TYPES = (ContractType.FIXED_TERM, ContractType.OPEN_ENDED)

@@ -16,13 +16,16 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.choices import (
+    AMBIGUOUS_AWARD_LEVELS,
+    AWARD_LEVEL_ALIASES,
     CONTRACT_TYPE_ALIASES,
     POLITICAL_STATUS_ALIASES,
     SKILL_LEVEL_ALIASES,
+    AwardLevel,
     ContractType,
     PoliticalStatus,
     SkillLevel,
@@ -406,3 +409,92 @@ def parse_phone(value: object) -> str:
     if _LOCAL_NUMBER.fullmatch(digits) or _SERVICE_NUMBER.fullmatch(digits):
         return f"{digits}转{extension}" if extension else digits
     raise _phone_error(value)
+
+
+def parse_past_date(value: object, *, label: str) -> datetime.date:
+    """A date that has happened: 开始日期, 发证日期, 举办日期 may not be in the future
+    (INTERFACES.md)."""
+    day = parse_date(value, label=label)
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            gettext("“%(label)s”%(date)s晚于今天（%(today)s），不能填写将来的日期，请核对。")
+            % {"label": label, "date": day.isoformat(), "today": today.isoformat()},
+            code="date_future",
+        )
+    return day
+
+
+def parse_award_level(value: object) -> str:
+    """级别 of an honour or a competition (DOMAIN.md); a bare 市级 is ambiguous and refused."""
+    key = _choice_key(value)
+    if key in AMBIGUOUS_AWARD_LEVELS:
+        raise ValidationError(
+            gettext("级别“%(value)s”不明确：请写明是“绍兴市级”还是“嵊州市级”。")
+            % {"value": normalise_text(value)},
+            code="ambiguous_level",
+        )
+    return parse_choice(
+        value, choices=AwardLevel, aliases=AWARD_LEVEL_ALIASES, label=gettext("级别")
+    )
+
+
+MAX_HOURS = Decimal(2000)
+HOUR_STEP = Decimal("0.1")
+_HOURS_TEXT = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+
+
+def _hours_error(value: object) -> ValidationError:
+    return ValidationError(
+        gettext("学时“%(value)s”不是数字，请填写大于0、不超过2000的学时数，如 8 或 7.5。")
+        % {"value": normalise_text(value)},
+        code="hours",
+    )
+
+
+def parse_hours(value: object) -> Decimal:
+    """学时: a number > 0 and ≤ 2000 with at most one decimal (DOMAIN.md), exact."""
+    if isinstance(value, bool) or value is None:
+        raise _hours_error(value)
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _hours_error(value)
+        # repr of a float is the shortest text that reads back the same: 7.5, not 7.4999…
+        hours = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise_text(value)))
+        for suffix in ("学时", "课时", "小时"):
+            text = text.removesuffix(suffix)
+        if not _HOURS_TEXT.fullmatch(text):
+            raise _hours_error(value)
+        hours = Decimal(text)
+    if not Decimal(0) < hours <= MAX_HOURS:
+        raise ValidationError(
+            gettext("学时%(value)s不在允许的范围内：应大于0且不超过2000。")
+            % {"value": format(hours.normalize(), "f")},
+            code="hours_range",
+        )
+    if hours != hours.quantize(HOUR_STEP, rounding=ROUND_DOWN):
+        raise ValidationError(
+            gettext("学时%(value)s最多保留一位小数，如 7.5，请改正。")
+            % {"value": format(hours.normalize(), "f")},
+            code="hours_places",
+        )
+    return hours.quantize(HOUR_STEP)
+
+
+_CERTIFICATE_NUMBER = re.compile(r"[0-9A-Z\-_/]{4,40}")
+
+
+def parse_certificate_number(value: object) -> str:
+    """证书编号: trimmed, upper-case (DOMAIN.md); letters, digits and - _ / only."""
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise_text(value))).upper()
+    if not _CERTIFICATE_NUMBER.fullmatch(text):
+        raise ValidationError(
+            gettext(
+                "证书编号“%(value)s”无法识别：应为4到40位字母或数字（可含 - _ /），请照证书填写。"
+            )
+            % {"value": normalise_text(value)[:60]},
+            code="certificate_number",
+        )
+    return text

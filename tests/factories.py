@@ -625,3 +625,102 @@ class ImportRetentionFactory(factory.django.DjangoModelFactory):
         model = "imports.ImportRetention"
 
     originals_days = 180
+
+
+# --- skills and lifelong learning (issue 13) --------------------------------------------------
+
+
+class SkillCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workers.SkillCertificate"
+
+    worker = factory.SubFactory(WorkerFactory)
+    occupation = "车工"
+    level = "senior"
+    number = factory.Sequence(lambda n: "S%012d" % n)
+    issued_on = datetime.date(2024, 6, 1)
+    issuer = "嵊州市人力资源和社会保障局"
+    source = "admin"
+
+
+class InstituteCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.InstituteCriterion"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: "有标准%d" % n)
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class TrainingInstituteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.TrainingInstitute"
+
+    name = factory.Sequence(lambda n: "剡湖职工培训学院%d" % n)
+    kind = "worker_college"
+
+
+class InstituteCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.InstituteCheck"
+
+    institute = factory.SubFactory(TrainingInstituteFactory)
+    criterion = factory.SubFactory(InstituteCriterionFactory)
+    is_met = True
+    evidence = "现场核查"
+    checked_on = datetime.date(2026, 3, 1)
+
+
+class SchoolEnterpriseCooperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.SchoolEnterpriseCooperation"
+
+    school = "嵊州市职业教育中心"
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    starts_on = datetime.date(2025, 9, 1)
+    content = "订单班培养数控技工"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Course"
+
+    name = factory.Sequence(lambda n: "数控车床操作培训%d" % n)
+    starts_on = datetime.date(2026, 3, 2)
+    ends_on = datetime.date(2026, 3, 6)
+    mode = "offline"
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.TrainingRecord"
+
+    course = factory.SubFactory(CourseFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    starts_on = factory.SelfAttribute("course.starts_on")
+    ends_on = factory.SelfAttribute("course.ends_on")
+    hours = Decimal("16.0")
+    mode = factory.SelfAttribute("course.mode")
+    is_completed = True
+    source = "admin"
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Competition"
+
+    name = factory.Sequence(lambda n: "嵊州市职工技能大赛%d" % n)
+    level = "shengzhou"
+    held_on = datetime.date(2026, 5, 20)
+    occupation = "电工"
+    organiser = "嵊州市总工会"
+
+
+class CompetitionResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.CompetitionResult"
+
+    competition = factory.SubFactory(CompetitionFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    prize = "一等奖"
+    source = "admin"

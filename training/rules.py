@@ -6,6 +6,8 @@ shortfall is rate × payroll − extracted for a non-compliant declaration, roun
 adding that many yuan makes the declaration compliant, one fen less does not.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
@@ -57,3 +59,48 @@ def evaluate(
         frontline_compliant=frontline_compliant,
         usage_rate=_ratio(spent, extracted),
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Skills competitions and the "六个有" standard (seed measures 6 and 7).
+
+PRIZES = ("特等奖", "一等奖", "二等奖", "三等奖", "优秀奖")
+TOOK_PART = ("参赛", "参与", "参加")
+_PLACE = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})名")
+
+
+def prize_of(text: str) -> str | None:
+    """The prize a 获奖等次 cell names, normalised ("" = took part), or None when it names
+    none of DOMAIN.md's forms (一等奖, 二等奖, 三等奖, 优秀奖, 第N名; blank = took part)."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split())
+    if compact in ("", *TOOK_PART):
+        return ""
+    if compact in PRIZES or _PLACE.fullmatch(compact):
+        return compact
+    return None
+
+
+def is_prize(prize: str) -> bool:
+    """A prize, not a mere entry (DOMAIN.md: blank means took part)."""
+    return bool(prize_of(prize or ""))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    criterion_id: int
+    criterion: str
+    reason: str  # "not_met" or "not_checked"
+
+
+def institute_shortfalls(
+    criteria: list[tuple[int, str]], checks: dict[int, bool]
+) -> list[Shortfall]:
+    """The active criteria an institute falls short on: checked and not met, or never checked.
+    `criteria` is (id, name) of every active criterion; `checks` criterion id → met."""
+    result = []
+    for criterion_id, name in criteria:
+        if criterion_id not in checks:
+            result.append(Shortfall(criterion_id, name, "not_checked"))
+        elif not checks[criterion_id]:
+            result.append(Shortfall(criterion_id, name, "not_met"))
+    return result

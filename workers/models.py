@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
+from core.choices import SKILL_LEVEL_RANK, ContractType, PoliticalStatus, Sex, SkillLevel
 from core.crypto import DigestField, EncryptedTextField
 from core.identity import mask_id_number, mask_phone, parse_resident_id, validate_resident_id
 from enterprises.models import Enterprise
@@ -242,3 +243,70 @@ class WorkerTransfer(models.Model):
 
     def __str__(self) -> str:
         return "%s → %s" % (self.worker.name, self.to_enterprise.name)
+
+
+class RecordSource(models.TextChoices):
+    """Where a skills record came from (certificates, training records, results)."""
+
+    UPLOAD = "upload", _("企业上传")
+    COMMAND = "command", _("批量导入")
+    ADMIN = "admin", _("后台录入")
+
+
+class SkillCertificate(models.Model):
+    """职业技能等级证书 (seed measure 6). A worker's effective skill level on a day is the higher
+    of the roster's level and the highest certificate issued on or before it (DOMAIN.md), so a
+    roster re-uploaded with a lower level never hides a certificate."""
+
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name=_("职工"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        db_index=False,  # the (worker, issued_on) index below serves it
+    )
+    occupation = models.CharField(_("职业（工种）"), max_length=50)
+    level = models.CharField(_("技能等级"), max_length=20, choices=SkillLevel.choices)
+    # SKILL_LEVEL_RANK of `level`, kept with it so figures compare levels in SQL.
+    level_rank = models.PositiveSmallIntegerField(_("等级序号"), editable=False)
+    # Trimmed and upper-case (DOMAIN.md): one number, one person.
+    number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    issued_on = models.DateField(_("发证日期"))
+    issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
+    # The enterprise whose HR uploaded it (None: staff or a command); for the record only.
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("上传企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=RecordSource.choices)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("职业技能等级证书")
+        verbose_name_plural = _("职业技能等级证书")
+        ordering = ["-issued_on", "number"]
+        indexes = [
+            models.Index(fields=["worker", "issued_on"], name="certificate_worker_issued"),
+            models.Index(fields=["issued_on", "level_rank"], name="certificate_issued_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.get_level_display(), self.number)
+
+    def save(self, *args, **kwargs) -> None:
+        self.level_rank = SKILL_LEVEL_RANK[str(self.level)]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "level" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "level_rank"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.number = "".join(str(self.number or "").split()).upper()
+        if self.issued_on and self.issued_on > timezone.localdate():
+            raise ValidationError({"issued_on": _("发证日期不能晚于今天。")})
