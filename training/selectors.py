@@ -16,8 +16,11 @@ from training.models import (
     FundNotice,
     FundNoticeReceipt,
     FundRule,
+    InstituteCheck,
+    InstituteCriterion,
+    TrainingInstitute,
 )
-from training.rules import Evaluation, evaluate
+from training.rules import Evaluation, Shortfall, evaluate, institute_shortfalls
 
 
 @dataclass(frozen=True)
@@ -240,3 +243,37 @@ def fund_figures(year: int) -> dict[str, Any]:
         "fund_total_shortfall": total_shortfall,
         "enterprises_not_declared": not_declared,
     }
+
+
+# ----------------------------------------------------------------------------------------------
+# Training institutes and the "六个有" standard (seed measure 6).
+
+
+@dataclass(frozen=True)
+class InstituteStanding:
+    institute: TrainingInstitute
+    shortfalls: list[Shortfall]  # empty: meets every active criterion
+
+    @property
+    def meets_standard(self) -> bool:
+        return not self.shortfalls
+
+
+def institute_standings() -> list[InstituteStanding]:
+    """Every institute against every active criterion (training.rules.institute_shortfalls):
+    a criterion never checked counts as a shortfall. Two queries."""
+    criteria = list(InstituteCriterion.objects.filter(is_active=True).values_list("pk", "name"))
+    checks: dict[int, dict[int, bool]] = {}
+    for institute_id, criterion_id, met in InstituteCheck.objects.order_by().values_list(
+        "institute_id", "criterion_id", "is_met"
+    ):
+        checks.setdefault(institute_id, {})[criterion_id] = met
+    return [
+        InstituteStanding(institute, institute_shortfalls(criteria, checks.get(institute.pk, {})))
+        for institute in TrainingInstitute.objects.select_related("enterprise").order_by("name")
+    ]
+
+
+def institutes_falling_short() -> list[InstituteStanding]:
+    """The institutes short of the standard, each with the criteria it falls short on."""
+    return [standing for standing in institute_standings() if not standing.meets_standard]
