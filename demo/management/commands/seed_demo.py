@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from core.choices import ContractType, PoliticalStatus, SkillLevel
+from core.choices import SKILL_LEVEL_RANK, ContractType, PoliticalStatus, SkillLevel
 from core.roles import Role, roles_setup
 from core.signals import rows_written
 from enterprises.models import Enterprise, IndustrialPark, Village
@@ -79,6 +79,7 @@ class Command(BaseCommand):
             created_workers = self._seed_workers(rng, enterprises)
         self._seed_unions(villages, enterprises)
         self._seed_fund_declarations(rng, enterprises)
+        self._seed_skills(rng, enterprises)
         users = self._seed_users(enterprises)
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
@@ -158,6 +159,170 @@ class Command(BaseCommand):
                     source=declaration.source,
                     submitted_at=declaration.submitted_at,
                 )
+
+    def _seed_skills(self, rng: random.Random, enterprises: list[Enterprise]) -> None:
+        """Institutes against the 六个有 (one meets all, one falls short, one not yet checked),
+        two school–enterprise agreements, courses of this year and last with records, skill
+        certificates (some above the roster's level) and a competition (seed measures 4–7)."""
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from training.models import (
+            Competition,
+            CompetitionResult,
+            Course,
+            InstituteCheck,
+            InstituteCriterion,
+            SchoolEnterpriseCooperation,
+            TrainingInstitute,
+            TrainingMode,
+            TrainingRecord,
+        )
+        from workers.models import RecordSource, SkillCertificate
+
+        if Course.objects.exists():
+            return
+        today = timezone.localdate()
+        institutes = [
+            TrainingInstitute.objects.get_or_create(name=name, defaults={"kind": kind, **extra})[0]
+            for name, kind, extra in (
+                ("剡湖街道职工培训学院", TrainingInstitute.Kind.WORKER_COLLEGE, {}),
+                (
+                    "剡湖电机企业职工学院",
+                    TrainingInstitute.Kind.ENTERPRISE_COLLEGE,
+                    {"enterprise": enterprises[1]},
+                ),
+                ("嵊州市职业教育中心", TrainingInstitute.Kind.SCHOOL, {}),
+            )
+        ]
+        criteria = list(InstituteCriterion.objects.filter(is_active=True))
+        checked_on = today - datetime.timedelta(days=60)
+        for criterion in criteria:
+            InstituteCheck.objects.get_or_create(
+                institute=institutes[0],
+                criterion=criterion,
+                defaults={
+                    "is_met": True,
+                    "evidence": "现场核查，资料齐全",
+                    "checked_on": checked_on,
+                },
+            )
+        for index, criterion in enumerate(criteria[:-1]):
+            InstituteCheck.objects.get_or_create(
+                institute=institutes[1],
+                criterion=criterion,
+                defaults={
+                    "is_met": index not in (1, 4),
+                    "evidence": "现场核查" if index not in (1, 4) else "尚未落实，限期整改",
+                    "checked_on": checked_on,
+                },
+            )
+        for enterprise, content in (
+            (enterprises[1], "电机装配订单班，每年培养学徒30名"),
+            (enterprises[2], "厨具电器专业实训基地共建"),
+        ):
+            SchoolEnterpriseCooperation.objects.get_or_create(
+                school=institutes[2].name,
+                enterprise=enterprise,
+                defaults={
+                    "institute": institutes[2],
+                    "starts_on": datetime.date(today.year - 1, 9, 1),
+                    "ends_on": datetime.date(today.year + 2, 8, 31),
+                    "content": content,
+                },
+            )
+
+        courses = []
+        for offset, (name, mode, hours, institute) in enumerate(
+            (
+                ("安全生产知识培训", TrainingMode.OFFLINE, Decimal("8.0"), 0),
+                ("数控车床操作技能提升", TrainingMode.OFFLINE, Decimal("40.0"), 1),
+                ("电工职业技能等级培训", TrainingMode.MIXED, Decimal("64.0"), 2),
+                ("职工数字技能线上课程", TrainingMode.ONLINE, Decimal("12.5"), 0),
+            )
+        ):
+            for year in (today.year - 1, today.year):
+                starts = datetime.date(year, 3 + offset * 2, 10)
+                if starts > today:
+                    continue
+                courses.append(
+                    Course.objects.create(
+                        name=name,
+                        starts_on=starts,
+                        ends_on=starts + datetime.timedelta(days=4),
+                        mode=mode,
+                        institute=institutes[institute],
+                        hours=hours,
+                    )
+                )
+        active = list(
+            Employment.objects.filter(enterprise__in=enterprises, departure_date__isnull=True)
+            .select_related("worker")
+            .order_by("pk")
+        )
+        records = []
+        for course in courses:
+            for employment in rng.sample(active, k=min(len(active), 45)):
+                records.append(
+                    TrainingRecord(
+                        course=course,
+                        worker=employment.worker,
+                        starts_on=course.starts_on,
+                        ends_on=course.ends_on,
+                        hours=course.hours or Decimal("8.0"),
+                        mode=course.mode,
+                        institute_name=course.institute.name if course.institute else "",
+                        is_completed=rng.random() < 0.9,
+                        enterprise=employment.enterprise,
+                        source=RecordSource.ADMIN,
+                    )
+                )
+        TrainingRecord.objects.bulk_create(records, ignore_conflicts=True)
+
+        levels = [SkillLevel.JUNIOR, SkillLevel.INTERMEDIATE, SkillLevel.SENIOR]
+        levels += [SkillLevel.TECHNICIAN, SkillLevel.SENIOR_TECHNICIAN]
+        certificates = []
+        for index, employment in enumerate(rng.sample(active, k=min(len(active), 50))):
+            level = rng.choice(levels)
+            certificates.append(
+                SkillCertificate(
+                    worker=employment.worker,
+                    occupation=rng.choice(["车工", "电工", "装配钳工", "焊工", "茶叶加工工"]),
+                    level=level,
+                    level_rank=SKILL_LEVEL_RANK[level],
+                    number="S%s%08d" % (today.year, 330683 + index * 7919),
+                    issued_on=today - datetime.timedelta(days=rng.randrange(30, 2000)),
+                    issuer="嵊州市人力资源和社会保障局",
+                    source=RecordSource.ADMIN,
+                )
+            )
+        SkillCertificate.objects.bulk_create(certificates)
+
+        competition = Competition.objects.create(
+            name="%d年剡湖街道职工技能比武" % today.year,
+            level="subdistrict",
+            held_on=min(today, datetime.date(today.year, 5, 18)),
+            occupation="电工",
+            organiser="剡湖街道总工会",
+        )
+        prizes = ["一等奖", "二等奖", "二等奖", "三等奖", "三等奖", "三等奖", "优秀奖", ""]
+        results = [
+            CompetitionResult(
+                competition=competition,
+                worker=employment.worker,
+                prize=prize,
+                is_prize=bool(prize),
+                occupation="电工",
+                held_on=competition.held_on,
+                source=RecordSource.ADMIN,
+            )
+            for employment, prize in zip(
+                rng.sample(active, k=min(len(active), 12)), prizes + [""] * 4, strict=False
+            )
+        ]
+        CompetitionResult.objects.bulk_create(results, ignore_conflicts=True)
+        rows_written.send(sender=TrainingRecord)
 
     def _seed_workers(self, rng: random.Random, enterprises: list[Enterprise]) -> int:
         statuses = [
