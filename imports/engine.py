@@ -594,3 +594,14 @@ def lookup_in_chunks(
     for start in range(0, len(keys), chunk_size):
         found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
     return found
+
+
+def one_import_at_a_time(kind: str) -> None:
+    """For an importer's `lock`, inside the applying transaction: imports of `kind` wait for
+    each other, so a second one plans against what the first wrote (two files adding the same
+    key would otherwise both plan a new row and the later insert would fail). A data set with
+    no row to lock (a sub-district-wide key such as 证书编号) uses PostgreSQL's
+    transaction-scoped advisory lock; SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["import:" + kind])
