@@ -9,18 +9,28 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.roles import is_sub_district_staff
-from core.services import audit_record
+from core.services import audit_record, record_delete, record_save
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_acted_for
 from training.importers import version_of
 from training.models import (
     FIRST_YEAR,
+    Competition,
+    CompetitionResult,
+    Course,
     FundDeclaration,
     FundNotice,
     FundNoticeReceipt,
     FundRule,
     FundRuleChange,
+    InstituteCheck,
+    InstituteCriterion,
+    SchoolEnterpriseCooperation,
+    TrainingInstitute,
+    TrainingRecord,
 )
+from training.rules import prize_of
+from workers.models import RecordSource
 
 
 def _may_declare_for(user: Any, enterprise_id: int | None) -> bool:
@@ -172,3 +182,180 @@ def fund_notice_read(*, user: Any, notice: FundNotice) -> FundNoticeReceipt | No
         return None  # staff looking at a notice do not count as the enterprise reading it
     receipt, _created = FundNoticeReceipt.objects.get_or_create(notice=notice, user=user)
     return receipt
+
+
+# ----------------------------------------------------------------------------------------------
+# The skills registers staff keep in the admin (seed measures 4–7). Each write checks the
+# model's permission, validates, writes the changed fields and an audit row in one transaction
+# (core.services.record_save / record_delete); the rules of the domain are checked here first.
+
+
+def institute_criterion_save(*, user: Any, criterion: InstituteCriterion) -> InstituteCriterion:
+    """Add, rename, reorder or retire a criterion of the "六个有" standard (DOMAIN.md: staff
+    edit the list). A retired criterion keeps its checks but no longer counts."""
+    record_save(actor=user, instance=criterion, action="training.criterion.saved")
+    return criterion
+
+
+def institute_criterion_delete(*, user: Any, criterion: InstituteCriterion) -> None:
+    """Delete a criterion entered by mistake; one that institutes were checked against is
+    refused (retire it instead, so that the checks stay on record)."""
+    record_delete(actor=user, instance=criterion, action="training.criterion.deleted")
+
+
+def training_institute_save(*, user: Any, institute: TrainingInstitute) -> TrainingInstitute:
+    record_save(actor=user, instance=institute, action="training.institute.saved")
+    return institute
+
+
+def training_institute_delete(*, user: Any, institute: TrainingInstitute) -> None:
+    """Delete an institute with its checks; one that courses or agreements name is refused."""
+    record_delete(actor=user, instance=institute, action="training.institute.deleted")
+
+
+def institute_check_save(*, user: Any, check: InstituteCheck) -> InstituteCheck:
+    """Record an institute checked against one criterion; whoever saves it is the checker
+    (never a form field), so a changed check names who changed it."""
+    check.checked_by = user if getattr(user, "pk", None) else None
+    record_save(actor=user, instance=check, action="training.institute_check.saved")
+    return check
+
+
+def institute_check_delete(*, user: Any, check: InstituteCheck) -> None:
+    """Remove a check: the criterion counts as not checked again."""
+    record_delete(actor=user, instance=check, action="training.institute_check.deleted")
+
+
+def school_enterprise_cooperation_save(
+    *, user: Any, cooperation: SchoolEnterpriseCooperation
+) -> SchoolEnterpriseCooperation:
+    """Add or change a 校企合作 agreement (seed measure 4); it ends on or after it starts."""
+    record_save(actor=user, instance=cooperation, action="training.cooperation.saved")
+    return cooperation
+
+
+def school_enterprise_cooperation_delete(
+    *, user: Any, cooperation: SchoolEnterpriseCooperation
+) -> None:
+    record_delete(actor=user, instance=cooperation, action="training.cooperation.deleted")
+
+
+def _not_in_the_future(day: Any, field: str, message: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def course_save(*, user: Any, course: Course) -> Course:
+    """Add or change a course. Its records carry its start date (the key of a training record
+    is 培训项目 + 开始日期 + 身份证号, DOMAIN.md), so a new start date moves theirs with it; a
+    course with records cannot start in the future or after one of its records ended."""
+    with transaction.atomic():
+        records = TrainingRecord.objects.filter(course_id=course.pk) if course.pk else None
+        if records is not None and records.exists():
+            _not_in_the_future(
+                course.starts_on,
+                "starts_on",
+                gettext("已有培训记录的培训项目，开始日期不能晚于今天。"),
+            )
+            if course.starts_on and records.filter(ends_on__lt=course.starts_on).exists():
+                raise ValidationError(
+                    {
+                        "starts_on": gettext(
+                            "有培训记录的结束日期早于这个开始日期，请先核对培训记录。"
+                        )
+                    }
+                )
+        changes = record_save(actor=user, instance=course, action="training.course.saved")
+        if records is not None and "starts_on" in changes:
+            records.update(starts_on=course.starts_on)
+    return course
+
+
+def course_delete(*, user: Any, course: Course) -> None:
+    """Delete a course entered by mistake; one with training records is refused."""
+    record_delete(actor=user, instance=course, action="training.course.deleted")
+
+
+def training_record_save(*, user: Any, record: TrainingRecord) -> TrainingRecord:
+    """Add or change one worker's record of a course (staff, in the admin). The start date is
+    the course's; a blank end date is the course's; a course that has not started yet has no
+    records (DOMAIN.md: 开始日期 in the future is an error)."""
+    with transaction.atomic():
+        course = Course.objects.filter(pk=record.course_id).first()
+        if course is not None:
+            _not_in_the_future(
+                course.starts_on,
+                "course",
+                gettext("这个培训项目的开始日期晚于今天，还不能登记培训记录。"),
+            )
+            record.starts_on = course.starts_on
+            if record.ends_on is None:
+                record.ends_on = course.ends_on
+        if record.pk is None and not record.source:
+            record.source = RecordSource.ADMIN
+        record_save(actor=user, instance=record, action="training.record.saved")
+    return record
+
+
+def training_record_delete(*, user: Any, record: TrainingRecord) -> None:
+    record_delete(actor=user, instance=record, action="training.record.deleted")
+
+
+def competition_save(*, user: Any, competition: Competition) -> Competition:
+    """Add or change a competition; its results carry its date, which moves with it. A
+    competition with results cannot be dated in the future."""
+    with transaction.atomic():
+        results = (
+            CompetitionResult.objects.filter(competition_id=competition.pk)
+            if competition.pk
+            else None
+        )
+        if results is not None and results.exists():
+            _not_in_the_future(
+                competition.held_on,
+                "held_on",
+                gettext("已有成绩的竞赛，举办日期不能晚于今天。"),
+            )
+        changes = record_save(actor=user, instance=competition, action="training.competition.saved")
+        if results is not None and "held_on" in changes:
+            results.update(held_on=competition.held_on)
+    return competition
+
+
+def competition_delete(*, user: Any, competition: Competition) -> None:
+    """Delete a competition entered by mistake; one with results is refused."""
+    record_delete(actor=user, instance=competition, action="training.competition.deleted")
+
+
+def competition_result_save(*, user: Any, result: CompetitionResult) -> CompetitionResult:
+    """Add or change a worker's result. 获奖等次 is one of DOMAIN.md's forms (一等奖 … 优秀奖,
+    第N名), stored normalised; blank means took part (参赛), not a prize."""
+    prize = prize_of(result.prize or "")
+    if prize is None:
+        raise ValidationError(
+            {
+                "prize": gettext(
+                    "获奖等次应为特等奖、一等奖、二等奖、三等奖、优秀奖或第N名；只参赛未获奖请留空。"
+                )
+            }
+        )
+    with transaction.atomic():
+        competition = Competition.objects.filter(pk=result.competition_id).first()
+        if competition is not None:
+            _not_in_the_future(
+                competition.held_on,
+                "competition",
+                gettext("这项竞赛的举办日期晚于今天，还不能登记成绩。"),
+            )
+            result.held_on = competition.held_on
+        # Set here, not only in save(): record_save writes the fields that changed.
+        result.prize = prize
+        result.is_prize = bool(prize)
+        if result.pk is None and not result.source:
+            result.source = RecordSource.ADMIN
+        record_save(actor=user, instance=result, action="training.competition_result.saved")
+    return result
+
+
+def competition_result_delete(*, user: Any, result: CompetitionResult) -> None:
+    record_delete(actor=user, instance=result, action="training.competition_result.deleted")

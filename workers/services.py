@@ -12,7 +12,7 @@ from core.identity import mask_id_number, mask_phone
 from core.models import PersonalDataAccess
 from core.services import personal_data_access_record, record_delete, record_save
 from enterprises.selectors import enterprises_acted_for
-from workers.models import Employment, Worker, WorkerTransfer
+from workers.models import Employment, RecordSource, SkillCertificate, Worker, WorkerTransfer
 from workers.rules import hire_date_error
 from workers.selectors import worker_transfers_visible_to, workers_visible_to
 from workers.signals import membership_changed
@@ -234,3 +234,21 @@ def worker_transfer_reject(
                 transfer=transfer.pk,
             )
     return transfer
+
+
+# 职业技能等级证书 entered by staff in the admin (uploads and the command have their importer).
+
+
+def skill_certificate_save(*, user: Any, certificate: SkillCertificate) -> SkillCertificate:
+    """Add or change a certificate. Its number is kept trimmed and upper-case and belongs to
+    one worker (DOMAIN.md); its issue date is not in the future (SkillCertificate.clean). The
+    worker's effective skill level follows from it (workers.skills)."""
+    if certificate.pk is None and not certificate.source:
+        certificate.source = RecordSource.ADMIN
+    record_save(actor=user, instance=certificate, action="workers.certificate.saved")
+    return certificate
+
+
+def skill_certificate_delete(*, user: Any, certificate: SkillCertificate) -> None:
+    """Delete a certificate entered by mistake (the worker's effective level falls back)."""
+    record_delete(actor=user, instance=certificate, action="workers.certificate.deleted")
