@@ -19,6 +19,7 @@ from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from party.selectors import representative_figures
 from reports.models import ReportRun
+from training.figures import SKILLS_FIGURE_LABELS, skills_figures, skills_row
 from training.selectors import fund_figures
 from unions.selectors import coverage_dashboard, union_coverage_counts
 from workers.figures import worker_figures
@@ -45,6 +46,15 @@ DOMAIN_FIGURE_KEYS = (
     "fund_declarations",
     "fund_extraction_compliant",
     "fund_frontline_compliant",
+    # Issue 13: skills and lifelong learning (seed measures 4–7).
+    "trained_workers",
+    "training_rate",
+    "frontline_trained_workers",
+    "frontline_training_rate",
+    "training_hours",
+    "technicians_stable_contract",
+    "technicians_stable_contract_rate",
+    "competition_awardees",
 )
 # Figures the issues add after DOMAIN.md's table (issue 4: worker representatives, seed measure 9).
 FIGURE_KEYS = (
@@ -75,11 +85,14 @@ FIGURE_LABELS = {
     "fund_declarations": _("教育培训经费申报数"),
     "fund_extraction_compliant": _("经费足额提取（8%）企业数"),
     "fund_frontline_compliant": _("一线使用达标（60%）企业数"),
+    **SKILLS_FIGURE_LABELS,
     "worker_representatives": _("产业工人代表（党代表、人大代表、政协委员、群团挂兼职）人数"),
     "frontline_representatives": _("其中一线职工人数"),
     "frontline_representative_rate": _("代表中一线职工比例"),
 }
 RATE_KEYS = frozenset(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key)
+# Exact decimals, kept as strings in the JSON ("1234.5"); shown and compared as numbers.
+DECIMAL_KEYS = frozenset({"training_hours"})
 
 
 def report_figures(
@@ -87,8 +100,8 @@ def report_figures(
 ) -> dict[str, Any]:
     """Every figure of DOMAIN.md's table as of `as_of`, in the table's order.
 
-    `workers` may pass the overall worker counts of `workers.figures.worker_figures` for the
-    same date when the caller has them already (the coverage dashboard).
+    `workers` may pass the overall worker counts of `workers.figures.worker_figures` (with
+    `sets=True`) for the same date when the caller has them already (the report snapshot).
     """
     enterprises = Enterprise.objects.aggregate(
         total=Count("pk"), above_scale=Count("pk", filter=Q(is_above_scale=True))
@@ -98,7 +111,7 @@ def report_figures(
     above_scale_with_union = coverage["above_scale_with_union"]
 
     if workers is None:
-        workers = worker_figures(as_of, ("overall",))["overall"][None]
+        workers = worker_figures(as_of, ("overall",), sets=True)["overall"][None]
     # Declarations for the quarter's year, each against that year's rule (DOMAIN.md).
     funds = fund_figures(as_of.year)
 
@@ -125,6 +138,8 @@ def report_figures(
         "fund_declarations": funds["fund_declarations"],
         "fund_extraction_compliant": funds["fund_extraction_compliant"],
         "fund_frontline_compliant": funds["fund_frontline_compliant"],
+        # Training, technicians' contracts and competitions (issue 13).
+        **skills_figures(as_of, workers),
     }
     representatives = representative_figures(as_of)
     figures["worker_representatives"] = representatives["representatives"]
@@ -163,7 +178,7 @@ def last_complete_period(kind: str, today: datetime.date | None = None) -> Perio
     return _period_type(kind).of(today or timezone.localdate()).previous()
 
 
-def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:
+def _group_rows(rows: list[Any], counts: dict[Any, dict[str, int]]) -> list[dict[str, Any]]:
     return [
         {
             "label": row.label,
@@ -177,16 +192,21 @@ def _group_rows(rows: list[Any]) -> list[dict[str, Any]]:
             "frontline": row.frontline,
             "frontline_party": row.frontline_party,
             "frontline_party_member_rate": row.frontline_party_rate,
+            **skills_row(counts.get(row.key, {})),
         }
         for row in rows
     ]
 
 
-def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
+def report_snapshot(
+    as_of: datetime.date, workers: dict[str, dict[Any, dict[str, int]]] | None = None
+) -> dict[str, Any]:
     """Every report figure as of `as_of` with the village, park and size breakdowns, as plain
-    JSON (what a report run freezes). Aggregates only: no worker is named."""
+    JSON (what a report run freezes). Aggregates only: no worker is named. `workers`: what
+    `worker_figures(as_of, sets=True)` returns, when the caller has it."""
 
-    workers = worker_figures(as_of)
+    if workers is None:
+        workers = worker_figures(as_of, sets=True)
     dashboard = coverage_dashboard(as_of, workers)
     funds = fund_figures(as_of.year)
     return {
@@ -199,9 +219,11 @@ def report_snapshot(as_of: datetime.date) -> dict[str, Any]:
             "enterprises_without_wage_contract": enterprises_without_wage_contract(as_of).count(),
             "labour_inspections_overdue": LabourInspection.objects.overdue_on(as_of).count(),
         },
-        "villages": _group_rows(dashboard.rows["village"]),
-        "parks": _group_rows(dashboard.rows["park"]),
-        "above_scale": _group_rows(dashboard.rows["above_scale"]),
+        "villages": _group_rows(dashboard.rows["village"], workers["village"]),
+        "parks": _group_rows(dashboard.rows["park"], workers["park"]),
+        "above_scale": _group_rows(dashboard.rows["above_scale"], workers["above_scale"]),
+        # The whole sub-district's line of the 技能培训 sheet (active workers, as the groups).
+        "skills_overall": skills_row(workers["overall"][None]),
     }
 
 

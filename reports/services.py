@@ -19,7 +19,7 @@ from enterprises.models import Enterprise
 from reports.models import ReportDownload, ReportRun
 from reports.selectors import report_figures, report_period, report_snapshot
 from reports.workbook import ReportContent, report_workbook
-from training.selectors import fund_compliance
+from training.selectors import fund_compliance, institutes_falling_short
 from unions.models import UnionCoverage
 from workers.figures import worker_figures
 from worklist.selectors import worklist_for_report
@@ -194,7 +194,10 @@ def report_build(*, run_id: int) -> None:
 
 def _content(run: ReportRun) -> ReportContent:
 
-    snapshot = report_snapshot(run.as_of)
+    # The worker figures once for the snapshot and the per-enterprise sheet (without a shared
+    # cache each call would compute them afresh).
+    workers = worker_figures(run.as_of, sets=True)
+    snapshot = report_snapshot(run.as_of, workers)
     before = report_period(run.kind, run.period).previous()
     previous_run = ReportRun.objects.filter(
         kind=run.kind, period=str(before), is_current=True, status=ReportRun.Status.DONE
@@ -211,7 +214,7 @@ def _content(run: ReportRun) -> ReportContent:
     ] + [(run.period, snapshot)]
 
     _stage(run, gettext("整理企业明细"))
-    counts = worker_figures(run.as_of, ("enterprise",))["enterprise"]
+    counts = workers["enterprise"]
     fund_year = run.as_of.year
     funds = {row.enterprise.pk: row for row in fund_compliance(fund_year, sort="name")}
     covered = Exists(UnionCoverage.objects.active_on(run.as_of).filter(enterprise=OuterRef("pk")))
@@ -284,6 +287,16 @@ def _content(run: ReportRun) -> ReportContent:
         ]
         for row in worklist_for_report(run.as_of)
     ]
+    institutes = [
+        [
+            standing.institute.name,
+            standing.institute.get_kind_display(),
+            standing.institute.enterprise.name if standing.institute.enterprise else "",
+            "、".join(s.criterion for s in standing.shortfalls if s.reason == "not_met"),
+            "、".join(s.criterion for s in standing.shortfalls if s.reason == "not_checked"),
+        ]
+        for standing in institutes_falling_short()
+    ]
     return ReportContent(
         title=TITLES[ReportRun.Kind(run.kind)],
         period=run.period,
@@ -304,6 +317,7 @@ def _content(run: ReportRun) -> ReportContent:
         funds=fund_rows,
         fund_year=fund_year,
         tasks=tasks,
+        institutes=institutes,
     )
 
 

@@ -16,6 +16,7 @@ from core.periods import Quarter
 from core.roles import Role, has_role, is_sub_district_staff
 from reports.models import ReportRun
 from reports.selectors import (
+    FIGURE_KEYS,
     FIGURE_LABELS,
     RATE_KEYS,
     current_quarterly_reports,
@@ -27,11 +28,11 @@ from reports.services import report_download_log, report_request
 from reports.workbook import TREND_KEYS
 
 
-def _display(value: float | int | None, *, is_rate: bool) -> str:
+def _display(value: float | int | str | None, *, is_rate: bool) -> str:
     if value is None:
         return "—"
     if is_rate:
-        return "%.2f%%" % (value * 100)
+        return "%.2f%%" % (float(value) * 100)
     return str(value)
 
 
@@ -41,14 +42,17 @@ def _require_reports(request: HttpRequest) -> None:
 
 
 def _rows(kpis: dict) -> list[dict]:
+    """Every figure of today's table, in its order, then any other a frozen report holds: a
+    report frozen before a figure existed shows "—" for it."""
+    keys = [*FIGURE_KEYS, *(key for key in kpis if key not in FIGURE_KEYS)]
     return [
         {
             "key": key,
             "label": FIGURE_LABELS.get(key, key),
-            "value": value,
-            "display": _display(value, is_rate=key in RATE_KEYS),
+            "value": kpis.get(key),
+            "display": _display(kpis.get(key), is_rate=key in RATE_KEYS),
         }
-        for key, value in kpis.items()
+        for key in keys
     ]
 
 

@@ -1,12 +1,14 @@
 """The periodic report as a Chinese .xlsx for 市产改办 (openpyxl, native Excel charts).
 
 Sheets: 封面, 汇总 (each figure, the previous period and the change), 趋势 (main rates over every
-period reported, with a line chart), 按村（社区）and 按工业园区 (with bar charts), 按企业,
+period reported, with a line chart), 按村（社区）and 按工业园区 (with bar charts), 技能培训 (skills
+figures per village, park and size), 六个有 (institutes short of the standard), 按企业,
 未建会企业, 经费达标, 工作清单. Aggregates only: no worker is named anywhere.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
@@ -17,11 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from imports.xlsx import workbook_bytes
-from reports.selectors import FIGURE_LABELS, RATE_KEYS
+from reports.selectors import DECIMAL_KEYS, FIGURE_LABELS, RATE_KEYS
 
 HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
 PERCENT = "0.00%"
 AMOUNT = "#,##0.00"
+HOURS = "#,##0.0"
 TREND_KEYS = (
     "union_establishment_rate",
     "union_membership_rate",
@@ -48,6 +51,8 @@ class ReportContent:
     funds: list[list[Any]] = field(default_factory=list)
     fund_year: int = 0
     tasks: list[list[Any]] = field(default_factory=list)
+    # Institutes short of the "六个有" standard: name, kind, enterprise, criteria short.
+    institutes: list[list[Any]] = field(default_factory=list)
 
 
 def _header(sheet: Worksheet, names: list[str], widths: list[int] | None = None) -> None:
@@ -110,6 +115,9 @@ def _summary(book: Workbook, content: ReportContent) -> None:
     previous = (content.previous or {}).get("kpis", {})
     for key, value in kpis.items():
         before = previous.get(key)
+        if key in DECIMAL_KEYS:  # exact decimals kept as strings ("1234.5")
+            value = None if value is None else Decimal(value)
+            before = None if before is None else Decimal(before)
         change = None
         if value is not None and before is not None:
             change = round(value - before, 4) if key in RATE_KEYS else value - before
@@ -117,6 +125,9 @@ def _summary(book: Workbook, content: ReportContent) -> None:
         if key in RATE_KEYS:
             for column in (3, 4, 5):
                 sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+        elif key in DECIMAL_KEYS:
+            for column in (3, 4, 5):
+                sheet.cell(row=sheet.max_row, column=column).number_format = HOURS
     sheet.append([])
     sheet.append(
         [
@@ -191,6 +202,81 @@ def _groups(book: Workbook, title: str, rows: list[dict[str, Any]]) -> None:
         sheet.add_chart(chart, "L2")
 
 
+SKILL_COLUMNS = (
+    ("workers", "在职职工数"),
+    ("trained", "本年培训结业职工数"),
+    ("training_rate", "培训率"),
+    ("training_hours", "本年培训学时"),
+    ("certificates", "本年取得职业技能等级证书数"),
+    ("technicians", "技师及以上人数"),
+    ("technicians_stable", "其中签订固定期限或无固定期限合同"),
+    ("technicians_stable_rate", "稳定劳动合同比例"),
+)
+
+
+def _skills(book: Workbook, content: ReportContent) -> None:
+    """技能培训: the skills figures of the sub-district and of each village/community, park and
+    size (active workers on the date, each once per line; seed measures 4–6)."""
+    sheet = book.create_sheet(gettext("技能培训"))
+    _header(
+        sheet,
+        [gettext("分组"), gettext("名称")] + [gettext(label) for _key, label in SKILL_COLUMNS],
+        [14, 24, 12, 14, 10, 14, 16, 12, 18, 14],
+    )
+    snapshot = content.snapshot
+
+    def append(group: str, row: dict[str, Any]) -> None:
+        values = []
+        for key, _label in SKILL_COLUMNS:
+            value = row.get(key)
+            values.append(Decimal(value) if key == "training_hours" and value else value)
+        sheet.append([group, row.get("label", ""), *values])
+
+    overall = dict(snapshot.get("skills_overall", {}))
+    overall["label"] = gettext("全街道")
+    overall.setdefault("workers", snapshot["kpis"].get("workers_total"))
+    append(gettext("全街道"), overall)
+    for group, rows in (
+        (gettext("村（社区）"), snapshot["villages"]),
+        (gettext("工业园区"), snapshot["parks"]),
+        (gettext("企业规模"), snapshot["above_scale"]),
+    ):
+        for row in rows:
+            append(group, row)
+    _formats(sheet, 2, {5: PERCENT, 6: HOURS, 10: PERCENT})
+    sheet.append([])
+    sheet.append(
+        [
+            gettext(
+                "说明：按截至日期在职的职工统计，一人在同一分组内只计一次；学时为本年开始并已结业的"
+                "培训记录学时；技能等级取花名册等级与当日已取得证书中较高者。"
+            )
+        ]
+    )
+
+
+def _institutes(book: Workbook, content: ReportContent) -> None:
+    """六个有: the training institutes short of the standard, and on which criteria."""
+    _table(
+        book,
+        gettext("六个有"),
+        [
+            gettext("培训机构"),
+            gettext("类型"),
+            gettext("所属企业"),
+            gettext("未达到的标准"),
+            gettext("未核查的标准"),
+        ],
+        content.institutes,
+        {},
+    )
+    sheet = book[gettext("六个有")]
+    sheet.column_dimensions["D"].width = 40
+    sheet.column_dimensions["E"].width = 40
+    if not content.institutes:
+        sheet.append([gettext("所有培训机构均达到“六个有”标准。")])
+
+
 def _table(
     book: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: dict[int, str]
 ) -> None:
@@ -209,6 +295,8 @@ def report_workbook(content: ReportContent) -> bytes:
     _groups(book, gettext("按村（社区）"), content.snapshot["villages"])
     _groups(book, gettext("按工业园区"), content.snapshot["parks"])
     _groups(book, gettext("规上与规下"), content.snapshot["above_scale"])
+    _skills(book, content)
+    _institutes(book, content)
     _table(
         book,
         gettext("按企业"),

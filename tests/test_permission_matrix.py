@@ -86,6 +86,15 @@ PAGES: dict[str, frozenset[str] | str] = {
     "workers:roster_upload_retry": POST_ONLY,
     "workers:roster_upload_annotated": frozenset({STAFF, HR}),
     "workers:roster_upload_original": frozenset({STAFF, HR}),
+    "workers:certificates_home": frozenset({STAFF, HR}),
+    "workers:certificates_enterprise": frozenset({STAFF, HR}),
+    "workers:certificates_template": frozenset({STAFF, HR}),
+    "workers:certificates_upload": frozenset({STAFF, HR}),
+    "workers:certificates_upload_progress": frozenset({STAFF, HR}),
+    "workers:certificates_upload_confirm": POST_ONLY,
+    "workers:certificates_upload_retry": POST_ONLY,
+    "workers:certificates_upload_annotated": frozenset({STAFF, HR}),
+    "workers:certificates_upload_original": frozenset({STAFF, HR}),
     "reports:figures": frozenset({STAFF, OFFICIAL}),
     "reports:request": POST_ONLY,
     "reports:run": frozenset({STAFF, OFFICIAL}),
@@ -105,6 +114,23 @@ PAGES: dict[str, frozenset[str] | str] = {
     "training:upload_annotated": frozenset({STAFF, HR}),
     "training:upload_original": frozenset({STAFF, HR}),
     "training:notice": frozenset({STAFF, HR}),
+    # The skills figures for any date and the technicians not on a stable contract (named).
+    "training:skills": frozenset({STAFF}),
+    "training:skills_export": frozenset({STAFF}),
+    "training:records_home": frozenset({STAFF, HR}),
+    "training:records_enterprise": frozenset({STAFF, HR}),
+    "training:records_template": frozenset({STAFF, HR}),
+    "training:records_upload": frozenset({STAFF, HR}),
+    "training:records_upload_progress": frozenset({STAFF, HR}),
+    "training:records_upload_confirm": POST_ONLY,
+    "training:records_upload_retry": POST_ONLY,
+    "training:records_upload_annotated": frozenset({STAFF, HR}),
+    "training:records_upload_original": frozenset({STAFF, HR}),
+    "training:institutes": frozenset({STAFF}),
+    # HR only of an enterprise employing the worker today; union officers see the worker page
+    # without the 学习档案 (its download is not found for them).
+    "training:learning_record_export": frozenset({STAFF, HR}),
+    "training:competitions_template": frozenset({STAFF}),
     "worklist:list": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:detail": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:attachment": frozenset({STAFF, OFFICIAL, WORKLIST}),
@@ -173,6 +199,16 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "training.FundRuleChange": {STAFF: "v"},
     "training.FundDeclaration": {STAFF: ALL},
     "training.FundNotice": {STAFF: "vcd"},
+    # The skills registers (issue 13): staff only; union officers see a worker's skill level
+    # on the worker page, never a named worker's learning record.
+    "training.InstituteCriterion": {STAFF: ALL},
+    "training.TrainingInstitute": {STAFF: ALL},
+    "training.SchoolEnterpriseCooperation": {STAFF: ALL},
+    "training.Course": {STAFF: ALL},
+    "training.TrainingRecord": {STAFF: ALL},
+    "training.Competition": {STAFF: ALL},
+    "training.CompetitionResult": {STAFF: ALL},
+    "workers.SkillCertificate": {STAFF: ALL},
     "worklist.OwnerUnit": {STAFF: ALL},
     "worklist.ReformTask": {STAFF: ALL},
     "worklist.TaskFeedback": {STAFF: ALL},
@@ -272,6 +308,10 @@ def world(roles):
         errors=[{"row": 3, "column": "身份证号", "message": "身份证号校验位错误，请核对号码。"}],
     )
     funds = ImportRecordFactory(enterprise=own, uploaded_by=users[HR], kind="training_funds")
+    training_records = ImportRecordFactory(
+        enterprise=own, uploaded_by=users[HR], kind="training_records"
+    )
+    certificates = ImportRecordFactory(enterprise=own, uploaded_by=users[HR], kind="certificates")
     objects: dict[str, Any] = {
         "users": users,
         "own": own,
@@ -281,6 +321,8 @@ def world(roles):
         "roster": roster,
         "invalid": invalid,
         "funds": funds,
+        "training_records": training_records,
+        "certificates": certificates,
         "notice": FundNoticeFactory(enterprise=own),
         "run": ReportRunFactory(),
         "attachment": FeedbackAttachmentFactory(),
@@ -329,6 +371,21 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
         "training:template": reverse("training:template", args=[own.pk]),
         "training:upload_annotated": None,  # a valid funds upload: nothing to annotate
         "training:notice": reverse("training:notice", args=[world["notice"].pk]),
+        "training:records_home": reverse("training:records_home"),
+        "training:records_enterprise": reverse("training:records_enterprise", args=[own.pk]),
+        "training:records_template": reverse("training:records_template", args=[own.pk]),
+        "training:records_upload_annotated": None,  # a valid upload: nothing to annotate
+        "training:institutes": reverse("training:institutes"),
+        "training:learning_record_export": reverse(
+            "training:learning_record_export", args=[world["worker"].pk]
+        ),
+        "training:competitions_template": reverse("training:competitions_template"),
+        "workers:certificates_home": reverse("workers:certificates_home"),
+        "workers:certificates_enterprise": reverse(
+            "workers:certificates_enterprise", args=[own.pk]
+        ),
+        "workers:certificates_template": reverse("workers:certificates_template"),
+        "workers:certificates_upload_annotated": None,  # a valid upload: nothing to annotate
         "worklist:list": reverse("worklist:list"),
         "worklist:detail": reverse("worklist:detail", args=[world["task"].pk]),
         "worklist:attachment": reverse("worklist:attachment", args=[world["attachment"].pk]),
@@ -363,6 +420,12 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
     for prefix, record in (("workers:roster_upload", roster), ("training:upload", world["funds"])):
         for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
             by_name[prefix + suffix] = reverse(prefix + suffix, args=[record.pk])
+    for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
+        page = "workers:certificates_upload" + suffix
+        by_name[page] = reverse(page, args=[world["certificates"].pk])
+    for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
+        page = "training:records_upload" + suffix
+        by_name[page] = reverse(page, args=[world["training_records"].pk])
     run = world["run"]
     for run_page in ("reports:run", "reports:run_status", "reports:download"):
         by_name[run_page] = reverse(run_page, args=[run.pk])
@@ -517,6 +580,10 @@ def test_hr_of_a_gets_404_for_everything_of_b(client, hr_b_world):
         reverse("workers:roster_upload_original", args=[world["validated_b"].pk]),
         reverse("workers:roster_upload_annotated", args=[world["invalid_b"].pk]),
         reverse("imports:template", args=["roster", world["other"].pk]),
+        reverse("training:records_enterprise", args=[world["other"].pk]),
+        reverse("training:records_template", args=[world["other"].pk]),
+        reverse("imports:template", args=["training_records", world["other"].pk]),
+        reverse("training:learning_record_export", args=[theirs.pk]),
     ]
     for url in gets:
         assert client.get(url).status_code == 404, url

@@ -502,3 +502,29 @@ def test_reports_page(client, request, role):
         lambda n: make_rows(ReportRun, n),
         _paginated("runs"),  # 20 a page
     )
+
+
+def test_certificates_home_for_staff(client, staff_user):
+    assert_queries_do_not_grow(
+        client,
+        staff_user,
+        reverse("workers:certificates_home"),
+        lambda n: make_rows(Enterprise, n),
+        _count("<code>"),
+    )
+
+
+@pytest.mark.parametrize("role", ["hr_user", "staff_user"])
+def test_certificates_of_an_enterprises_current_workers(client, request, role, hr_enterprise):
+    def add(n):
+        for employment in _employments_at(hr_enterprise)(n):
+            f.SkillCertificateFactory(worker=employment.worker, enterprise=hr_enterprise)
+        make_rows(ImportRecord, n, enterprise=hr_enterprise, kind="certificates")
+
+    assert_queries_do_not_grow(
+        client,
+        request.getfixturevalue(role),
+        reverse("workers:certificates_enterprise", args=[hr_enterprise.pk]),
+        add,
+        _paginated("certificates"),  # 50 a page
+    )

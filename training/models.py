@@ -517,6 +517,13 @@ class TrainingRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["worker", "starts_on"], name="training_record_worker_start"),
+            # The report's training figures read the completed records of a window from this
+            # index alone (training.figures; bench/bench_skills_report.py).
+            models.Index(
+                fields=["starts_on", "worker", "hours"],
+                condition=Q(is_completed=True),
+                name="training_completed_start",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,26 +1,36 @@
 """Reads of training-fund declarations, each evaluated against its year's rule (DOMAIN.md)."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.filters import filter_by_groups
 from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_acted_for
 from training.models import (
     DEFAULT_EXTRACTION_RATE,
     DEFAULT_FRONTLINE_RATE,
+    CompetitionResult,
     FundDeclaration,
     FundNotice,
     FundNoticeReceipt,
     FundRule,
     InstituteCheck,
     InstituteCriterion,
+    SchoolEnterpriseCooperation,
     TrainingInstitute,
+    TrainingRecord,
 )
 from training.rules import Evaluation, Shortfall, evaluate, institute_shortfalls
+from workers.models import Employment, SkillCertificate, Worker, WorkerTransfer
+from workers.selectors import employed_by_hr_today
 
 
 @dataclass(frozen=True)
@@ -277,3 +287,226 @@ def institute_standings() -> list[InstituteStanding]:
 def institutes_falling_short() -> list[InstituteStanding]:
     """The institutes short of the standard, each with the criteria it falls short on."""
     return [standing for standing in institute_standings() if not standing.meets_standard]
+
+
+# ----------------------------------------------------------------------------------------------
+# Training records (培训记录) on an enterprise's page.
+
+
+def enterprise_training_records(*, user: Any, enterprise_id: int) -> QuerySet[TrainingRecord]:
+    """The training records of the workers an enterprise employs today, for a user who acts for
+    it (HR their own enterprises, staff any; nobody else). Like the import's rule
+    (workers.matching), a worker whose move to this enterprise still waits for staff is not
+    counted: typing someone's ID number into a roster must not show their learning record."""
+    pending = WorkerTransfer.objects.filter(
+        worker=OuterRef("worker"),
+        to_enterprise=OuterRef("enterprise"),
+        status=WorkerTransfer.Status.PENDING,
+    )
+    employed = (
+        Employment.objects.active_on(timezone.localdate())
+        .filter(
+            worker=OuterRef("worker"),
+            enterprise_id=enterprise_id,
+            enterprise__in=enterprises_acted_for(user).order_by().values("pk"),
+        )
+        .exclude(Exists(pending))
+    )
+    return (
+        TrainingRecord.objects.filter(Exists(employed))
+        .select_related("course", "worker")
+        .only(
+            "starts_on",
+            "ends_on",
+            "hours",
+            "mode",
+            "institute_name",
+            "is_completed",
+            "course__name",
+            "worker__name",
+        )
+        .order_by("-starts_on", "course__name", "worker__name", "pk")
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Staff's page of the institutes against the "六个有" standard, and the 校企合作 agreements.
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    """One institute against one active criterion: met, not met or never checked."""
+
+    criterion: InstituteCriterion
+    status: str  # "met", "not_met" or "not_checked"
+    evidence: str = ""
+    checked_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class InstituteChecklistRow:
+    institute: TrainingInstitute
+    checks: list[CriterionCheck]
+    shortfalls: list[Shortfall]
+
+    @property
+    def meets_standard(self) -> bool:
+        return not self.shortfalls
+
+
+def institute_checklist(user: Any) -> tuple[list[InstituteCriterion], list[InstituteChecklistRow]]:
+    """The active criteria, and every institute checked against each (met, not met, not
+    checked; evidence and date), those falling short first (training.rules.
+    institute_shortfalls, as the admin's list and the report judge them). Staff only; three
+    queries whatever the size."""
+    if not is_sub_district_staff(user):
+        raise PermissionDenied
+    criteria = list(InstituteCriterion.objects.filter(is_active=True).order_by("order", "pk"))
+    stored: dict[int, dict[int, InstituteCheck]] = {}
+    for stored_check in InstituteCheck.objects.filter(criterion__is_active=True).order_by():
+        stored.setdefault(stored_check.institute_id, {})[stored_check.criterion_id] = stored_check
+    pairs = [(criterion.pk, criterion.name) for criterion in criteria]
+    rows = []
+    for institute in TrainingInstitute.objects.select_related("enterprise").order_by("name"):
+        checks = stored.get(institute.pk, {})
+        cells = []
+        for criterion in criteria:
+            check = checks.get(criterion.pk)
+            if check is None:
+                cells.append(CriterionCheck(criterion, "not_checked"))
+            else:
+                status = "met" if check.is_met else "not_met"
+                cells.append(CriterionCheck(criterion, status, check.evidence, check.checked_on))
+        shortfalls = institute_shortfalls(pairs, {c: check.is_met for c, check in checks.items()})
+        rows.append(InstituteChecklistRow(institute, cells, shortfalls))
+    rows.sort(key=lambda row: row.meets_standard)  # stable: by name within each group
+    return criteria, rows
+
+
+@dataclass(frozen=True)
+class CooperationRow:
+    cooperation: SchoolEnterpriseCooperation
+    is_current: bool
+
+
+def school_enterprise_cooperations(user: Any) -> list[CooperationRow]:
+    """Every 校企合作 agreement (seed measure 4), those in force today first, newest first.
+    Staff only; one query."""
+    if not is_sub_district_staff(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = [
+        CooperationRow(
+            cooperation,
+            cooperation.starts_on <= today
+            and (cooperation.ends_on is None or cooperation.ends_on >= today),
+        )
+        for cooperation in SchoolEnterpriseCooperation.objects.select_related(
+            "enterprise", "institute"
+        ).order_by("-starts_on", "pk")
+    ]
+    rows.sort(key=lambda row: not row.is_current)
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# A worker's learning record (学习档案, seed measure 6: 终身学习): courses and hours by year,
+# certificates, competition results.
+
+
+@dataclass(frozen=True)
+class CourseAttended:
+    course: str
+    institute: str
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    mode: str  # the label (线上, 线下, 线上线下)
+    hours: Decimal
+    is_completed: bool
+
+
+@dataclass(frozen=True)
+class TrainingYear:
+    year: int
+    courses: list[CourseAttended]
+    hours: Decimal  # every record's 学时, summed exactly (DOMAIN.md)
+    completed_hours: Decimal  # of the completed records (是否结业 = 是), as the report counts
+
+
+@dataclass(frozen=True)
+class LearningRecord:
+    worker: Worker
+    years: list[TrainingYear]  # newest first
+    certificates: list[SkillCertificate]
+    results: list[CompetitionResult]
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((year.hours for year in self.years), Decimal(0))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.years or self.certificates or self.results)
+
+
+def learning_record_visible(user: Any, worker: Worker) -> bool:
+    """Staff, and HR of an enterprise that employs the worker today (not a former employer);
+    never union officers or officials, who see no named worker's record (DOMAIN.md)."""
+    if is_sub_district_staff(user):
+        return True
+    if has_role(user, Role.HR):
+        return Worker.objects.filter(pk=worker.pk).filter(employed_by_hr_today(user)).exists()
+    return False
+
+
+def _institute_name(record: TrainingRecord) -> str:
+    """The institute the record names (as uploaded), else the course's."""
+    if record.institute_name:
+        return record.institute_name
+    institute = record.course.institute
+    return institute.name if institute is not None else record.course.institute_name
+
+
+def learning_record_of(*, user: Any, worker: Worker) -> LearningRecord | None:
+    """The worker's learning record, or None for a user who may not see it
+    (learning_record_visible). Three queries (four for HR) whatever its size."""
+    if not learning_record_visible(user, worker):
+        return None
+    by_year: dict[int, list[TrainingRecord]] = {}
+    for record in (
+        TrainingRecord.objects.filter(worker=worker)
+        .select_related("course__institute")
+        .order_by("-starts_on", "course__name", "pk")
+    ):
+        by_year.setdefault(record.starts_on.year, []).append(record)
+    years = [
+        TrainingYear(
+            year=year,
+            courses=[
+                CourseAttended(
+                    course=record.course.name,
+                    institute=_institute_name(record),
+                    starts_on=record.starts_on,
+                    ends_on=record.ends_on,
+                    mode=record.get_mode_display(),
+                    hours=record.hours,
+                    is_completed=record.is_completed,
+                )
+                for record in records
+            ],
+            hours=sum((record.hours for record in records), Decimal(0)),
+            completed_hours=sum(
+                (record.hours for record in records if record.is_completed), Decimal(0)
+            ),
+        )
+        for year, records in by_year.items()
+    ]
+    certificates = list(
+        SkillCertificate.objects.filter(worker=worker).order_by("-issued_on", "number")
+    )
+    results = list(
+        CompetitionResult.objects.filter(worker=worker)
+        .select_related("competition")
+        .order_by("-held_on", "competition__name", "pk")
+    )
+    return LearningRecord(worker, years, certificates, results)

@@ -1,20 +1,26 @@
 """HR's training-fund pages (their enterprises) and staff's yearly compliance list."""
 
+import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from compliance.selectors import labour_inspections_overdue
 from core.http import xlsx_response
-from core.roles import Role, has_role, is_sub_district_staff
+from core.models import PersonalDataAccess
+from core.roles import Role, acts_for_enterprises, has_role, is_sub_district_staff
+from core.services import personal_data_access_record
 from enterprises.filters import group_filters_from
 from enterprises.models import Enterprise, IndustrialPark, Village
 from enterprises.selectors import enterprises_acted_for
@@ -22,22 +28,40 @@ from imports.forms import UploadForm
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
 from imports.xlsx import Table, table_workbook
+from training.competition_workbook import competition_template, competition_template_filename
+from training.figures import (
+    SKILLS_FIGURE_LABELS,
+    skills_breakdown,
+    skills_figures,
+    technicians_without_stable_contract,
+)
 from training.forms import FundDeclarationForm, FundNoticeForm
 from training.importers import TRAINING_FUNDS
 from training.models import FundNotice
+from training.record_importer import TRAINING_RECORDS
 from training.selectors import (
     SORTS,
     Status,
+    enterprise_training_records,
     fund_compliance,
     fund_declarations_of,
     fund_notices_for,
     fund_rates_for,
+    institute_checklist,
+    learning_record_of,
+    school_enterprise_cooperations,
 )
 from training.services import (
     fund_declaration_submit,
     fund_notice_read,
     fund_notices_send,
 )
+from training.workbook import learning_record_filename
+from workers.figures import worker_figures
+from workers.models import Worker
+from workers.panels import panels_for
+from workers.selectors import worker_detail
+from workers.skills import label_of_rank
 
 
 def _require_declarer(request: HttpRequest) -> None:
@@ -284,4 +308,239 @@ def _compliance_export(year: int, rows: list) -> HttpResponse:
     )
     return xlsx_response(
         table_workbook([table]), gettext("%(year)s年度教育培训经费达标情况.xlsx") % {"year": year}
+    )
+
+
+# --- Training records (培训记录): HR's upload and list, per enterprise --------------------------
+
+
+def _require_uploader(request: HttpRequest) -> None:
+    if not acts_for_enterprises(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def records_home(request: HttpRequest) -> HttpResponse:
+    """HR land on their enterprise's page straight away; staff find an enterprise by name or
+    code."""
+    _require_uploader(request)
+    enterprises = enterprises_acted_for(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
+    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
+        return redirect("training:records_enterprise", enterprise_id=enterprises[0].pk)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(request, "training/records_home.html", {"page": page, "query": query})
+
+
+@login_required
+def records_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """An enterprise's training records: template, upload, upload history, and the records of
+    the workers it employs today (names, never ID numbers)."""
+    _require_uploader(request)
+    enterprise = _enterprise_or_404(request, enterprise_id)
+    form, uploaded = upload_form_handle(
+        request, kind=TRAINING_RECORDS, enterprise=enterprise, label=gettext("培训记录表")
+    )
+    if uploaded is not None:
+        return uploaded
+    history = Paginator(
+        uploads_visible_to(request.user, TRAINING_RECORDS)
+        .filter(enterprise=enterprise)
+        .defer("errors", "warnings", "details"),
+        10,
+    ).get_page(request.GET.get("uploads"))
+    records = enterprise_training_records(user=request.user, enterprise_id=enterprise.pk)
+    query = request.GET.get("q", "").strip()
+    if query:
+        records = records.filter(Q(course__name__contains=query) | Q(worker__name__contains=query))
+    return render(
+        request,
+        "training/records_enterprise.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "history": history,
+            "records": Paginator(records, 50).get_page(request.GET.get("page")),
+            "query": query,
+            "keep": urlencode({"q": query}) if query else "",
+        },
+    )
+
+
+@login_required
+def competitions_template(request: HttpRequest) -> HttpResponse:
+    """The 技能竞赛成绩 template for staff, who load the results with
+    import_competition_results (a sub-district-wide data set, no enterprise page)."""
+    _require_staff(request)
+    return xlsx_response(competition_template(), competition_template_filename())
+
+
+# --- Training institutes against the "六个有" standard, and 校企合作 (staff) -----------------
+
+
+@login_required
+def institutes(request: HttpRequest) -> HttpResponse:
+    """Every institute against every active criterion (met, not met, not checked; evidence
+    and date), those falling short first; and the school–enterprise agreements."""
+    _require_staff(request)
+    criteria, rows = institute_checklist(request.user)
+    return render(
+        request,
+        "training/institutes.html",
+        {
+            "criteria": criteria,
+            "rows": rows,
+            "short_count": sum(1 for row in rows if not row.meets_standard),
+            "cooperations": school_enterprise_cooperations(request.user),
+        },
+    )
+
+
+# --- A worker's learning record (学习档案): a panel of the worker page, and its download ------
+
+LEARNING_RECORD_PANEL = "learning_record"
+
+
+def learning_record_panel(user: Any, worker: Worker) -> dict[str, Any] | None:
+    """The 学习档案 panel of /workers/<id>/ (workers.panels): None for a user who may not see
+    the record (training.selectors.learning_record_visible), so nothing of it reaches them."""
+    record = learning_record_of(user=user, worker=worker)
+    if record is None:
+        return None
+    return {
+        "record": record,
+        "export_url": reverse("training:learning_record_export", args=[worker.pk]),
+    }
+
+
+@login_required
+def learning_record_export(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """The learning record as .xlsx, with the sheets other apps' worker panels add (honours,
+    issue 14), for the users who see it on the worker page; for anyone else the worker does
+    not exist. Each download is logged (PersonalDataAccess)."""
+    try:
+        worker = worker_detail(user=request.user, pk=worker_id)
+    except Worker.DoesNotExist:
+        raise Http404 from None
+    panels = panels_for(request.user, worker)
+    if not any(panel.key == LEARNING_RECORD_PANEL for panel in panels):
+        raise Http404
+    tables = [table for panel in panels for table in panel.tables()]
+    content = table_workbook(tables)
+    personal_data_access_record(
+        actor=request.user,
+        action=PersonalDataAccess.Action.EXPORT,
+        object_type=Worker,
+        object_id=worker.pk,
+        detail={"export": "training:learning_record_export"},
+    )
+    return xlsx_response(content, learning_record_filename(worker.name))
+
+
+# --- Staff: the skills figures for any date and the technicians' contracts (issue 13) --------
+
+
+def _skills_day(request: HttpRequest) -> tuple[datetime.date, str]:
+    """?date=YYYY-MM-DD, default today; a malformed or future date shows today with a
+    message."""
+    today = timezone.localdate()
+    value = request.GET.get("date", "").strip()
+    if not value:
+        return today, ""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return today, gettext("日期“%(value)s”格式不对，请按 年-月-日 填写（如 %(today)s）。") % {
+            "value": value,
+            "today": today.isoformat(),
+        }
+    if day > today:
+        return today, gettext("不能查看今天以后的日期（%(day)s），下面是今天的数据。") % {
+            "day": day.isoformat()
+        }
+    return day, ""
+
+
+@login_required
+def skills(request: HttpRequest) -> HttpResponse:
+    """The skills figures as of a date (the report's keys, and per village/community, park
+    and size) and the technicians not on a stable contract, by enterprise (seed measures 4–7)."""
+    _require_staff(request)
+    day, error = _skills_day(request)
+    figures = worker_figures(day, ("overall", "village", "park", "above_scale"), sets=True)
+    kpis = skills_figures(day, figures["overall"][None])
+    technicians = technicians_without_stable_contract(user=request.user, day=day)
+    page = Paginator(technicians, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for employment in page.object_list:
+        # Annotated by workers.skills.with_effective_skill.
+        employment.effective_skill_label = label_of_rank(  # type: ignore[attr-defined]
+            employment.effective_skill_rank  # type: ignore[attr-defined]
+        )
+    return render(
+        request,
+        "training/skills.html",
+        {
+            "day": day,
+            "error": error,
+            "figures": [
+                {
+                    "key": key,
+                    "label": label,
+                    "value": kpis[key],
+                    "is_rate": key.endswith("_rate"),
+                }
+                for key, label in SKILLS_FIGURE_LABELS.items()
+            ],
+            "breakdown": skills_breakdown(day, figures),
+            "page": page,
+            "query": urlencode({"date": day.isoformat()}),
+        },
+    )
+
+
+@login_required
+def skills_export(request: HttpRequest) -> HttpResponse:
+    """The technicians not on a stable contract as .xlsx; names reach the file, so the
+    download is logged with its count."""
+    _require_staff(request)
+    day, _error = _skills_day(request)
+    rows = [
+        [
+            employment.enterprise.name,
+            employment.enterprise.uscc,
+            employment.worker.name,
+            label_of_rank(employment.effective_skill_rank),  # type: ignore[attr-defined]
+            employment.get_contract_type_display() or gettext("未填写"),
+            employment.hire_date,
+        ]
+        for employment in technicians_without_stable_contract(user=request.user, day=day)
+    ]
+    personal_data_access_record(
+        actor=request.user,
+        action=PersonalDataAccess.Action.EXPORT,
+        object_type=Worker,
+        count=len(rows),
+        detail={"export": "training:skills_export", "date": day.isoformat()},
+    )
+    table = Table(
+        title=gettext("未签稳定合同的技师"),
+        headers=[
+            gettext("企业名称"),
+            gettext("统一社会信用代码"),
+            gettext("姓名"),
+            gettext("职业技能等级（含证书）"),
+            gettext("劳动合同类型"),
+            gettext("入职日期"),
+        ],
+        rows=rows,
+        text_columns={1},
+        widths=[30, 22, 12, 18, 24, 12],
+        notes=[gettext("截至 %(day)s") % {"day": day.isoformat()}],
+    )
+    return xlsx_response(
+        table_workbook([table]),
+        gettext("未签稳定合同的技师（截至%(day)s）.xlsx") % {"day": day.isoformat()},
     )

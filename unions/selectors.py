@@ -64,6 +64,12 @@ class CoverageRow:
     members: int = 0
     frontline: int = 0
     frontline_party: int = 0
+    # By the effective skill level on the day (DOMAIN.md: roster or a higher certificate).
+    skilled: int = 0
+    high_skilled: int = 0
+    technicians: int = 0
+    # The group's key in workers.figures (village/park pk, None for no park, True/False).
+    key: Any = None
 
     @property
     def filter_query(self) -> str:
@@ -86,6 +92,14 @@ class CoverageRow:
     def frontline_party_rate(self) -> float | None:
         return rate(self.frontline_party, self.frontline)
 
+    @property
+    def skilled_rate(self) -> float | None:
+        return rate(self.skilled, self.workers)
+
+    @property
+    def high_skilled_rate(self) -> float | None:
+        return rate(self.high_skilled, self.workers)
+
 
 # Group → its field on Enterprise.
 _GROUPS = {"village": "village_id", "park": "park_id", "above_scale": "is_above_scale"}
@@ -93,7 +107,16 @@ _GROUPS = {"village": "village_id", "park": "park_id", "above_scale": "is_above_
 
 def _worker_counts(counts: dict[str, int]) -> dict[str, int]:
     return {
-        key: counts.get(key, 0) for key in ("workers", "members", "frontline", "frontline_party")
+        key: counts.get(key, 0)
+        for key in (
+            "workers",
+            "members",
+            "frontline",
+            "frontline_party",
+            "skilled",
+            "high_skilled",
+            "technicians",
+        )
     }
 
 
@@ -141,7 +164,11 @@ def coverage_dashboard(
                 filters = {group: "1" if key is True else "0" if key is False else str(key)}
             rows.append(
                 CoverageRow(
-                    label=label, filters=filters, **counts, **_worker_counts(workers.get(key, {}))
+                    label=label,
+                    filters=filters,
+                    key=key,
+                    **counts,
+                    **_worker_counts(workers.get(key, {})),
                 )
             )
         rows.sort(key=lambda r: (r.filters.get(group) == "none", r.label))

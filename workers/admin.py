@@ -16,13 +16,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin
+from core.admin import ServiceModelAdmin, year_filter
+from core.choices import SkillLevel
 from core.models import PersonalDataAccess
 from core.roles import is_sub_district_staff, sees_personal_data
 from core.services import personal_data_access_record
 from enterprises.models import IndustrialPark, Village
 from imports.admin import ExportColumn, XlsxExportMixin
-from workers.models import Employment, Worker, WorkerTransfer
+from workers.models import Employment, SkillCertificate, Worker, WorkerTransfer
 from workers.selectors import (
     FULL_ID_PERMISSION,
     employments_visible_to,
@@ -33,10 +34,18 @@ from workers.services import (
     MEMBERSHIP_FIELDS,
     employment_delete,
     employment_save,
+    skill_certificate_delete,
+    skill_certificate_save,
     worker_delete,
     worker_save,
     worker_transfer_confirm,
     worker_transfer_reject,
+)
+from workers.skills import (
+    EFFECTIVE_RANK,
+    filter_by_effective_skill,
+    label_of_rank,
+    with_effective_skill,
 )
 
 if TYPE_CHECKING:
@@ -155,6 +164,64 @@ class AboveScaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _effective_skill_label(worker: Worker) -> str:
+    return label_of_rank(getattr(worker, EFFECTIVE_RANK, 0))
+
+
+class EffectiveSkillFilter(admin.SimpleListFilter):
+    """By the effective skill level today (DOMAIN.md: the roster's level or a higher
+    certificate issued by today), a level or a group of levels."""
+
+    title = _("职业技能等级（含证书）")
+    parameter_name = "effective_skill"
+
+    def lookups(self, request, model_admin):
+        return [
+            *SkillLevel.choices,
+            ("none", _("无等级")),
+            ("skilled", _("技能人才（初级工及以上）")),
+            ("high_skilled", _("高技能人才（高级工及以上）")),
+            ("technician", _("技师及以上")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return filter_by_effective_skill(queryset, timezone.localdate(), self.value())
+        return queryset
+
+
+class FullIdExportMixin(_AdminBase):
+    """For admin exports with a whole ID number column (ExportColumn personal=True): the
+    column only for users who hold the permission to see whole ID numbers; the export itself
+    logs who took them (imports.admin.XlsxExportMixin)."""
+
+    def get_export_columns(self, request: HttpRequest) -> list[ExportColumn]:
+        columns = super().get_export_columns(request)  # type: ignore[misc]
+        if request.user.has_perm(FULL_ID_PERMISSION):
+            return columns
+        return [column for column in columns if not column.personal]
+
+
+class SkillCertificateInline(admin.TabularInline):
+    """The worker's certificates on their change page, read-only (kept in 职业技能等级证书).
+    Only staff see it: nobody else holds the permission to view certificates here."""
+
+    model = SkillCertificate
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("occupation", "level", "number", "issued_on", "issuer", "source")
+    verbose_name_plural = _("职业技能等级证书（在“职业技能等级证书”中录入和修改）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EmploymentInline(admin.TabularInline):
     model = Employment
     extra = 0
@@ -183,6 +250,9 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         (_("学历"), "education"),
         (_("政治面貌"), "political_status"),
         (_("职业技能等级"), "skill_level"),
+        # The roster's level above; with certificates issued by today (annotated by
+        # get_queryset, DOMAIN.md) here.
+        ExportColumn(_("职业技能等级（含证书）"), _effective_skill_label),
         (_("是否工会会员"), "is_union_member"),
     ]
     # No birth date: with a masked ID number it is nearly the whole number (DOMAIN.md).
@@ -191,7 +261,7 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         "masked_id_number_display",
         "sex",
         "political_status",
-        "skill_level",
+        "effective_skill_display",
         "is_union_member",
     ]
     list_filter = [
@@ -199,13 +269,13 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         ParkFilter,
         AboveScaleFilter,
         FrontlineFilter,
-        "skill_level",
+        EffectiveSkillFilter,
         "political_status",
         "is_union_member",
     ]
     search_fields = ["name"]
     personal_search_fields = ["=id_number"]
-    inlines = [EmploymentInline]
+    inlines = [EmploymentInline, SkillCertificateInline]
     # Membership is changed only on the union correction page, which keeps its history.
     readonly_fields = [
         "sex",
@@ -213,6 +283,7 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         "masked_id_number_display",
         "personal_id_number",
         "masked_phone_display",
+        "effective_skill_display",
         *MEMBERSHIP_FIELDS,
         "union_membership_link",
     ]
@@ -229,6 +300,7 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
                     "education",
                     "political_status",
                     "skill_level",
+                    "effective_skill_display",
                 ]
             },
         ),
@@ -255,6 +327,11 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         # Staff's change page: masked until unmasked ("显示完整身份证号", change_form.html).
         return worker.masked_id_number
 
+    @admin.display(description=_("职业技能等级（含证书）"), ordering=EFFECTIVE_RANK)
+    def effective_skill_display(self, worker: Worker) -> str:
+        # Annotated by get_queryset (one query for the page, not one per row).
+        return _effective_skill_label(worker) or "—"
+
     @admin.display(description=_("手机号码"))
     def masked_phone_display(self, worker: Worker) -> str:
         return worker.masked_phone or "—"
@@ -276,12 +353,18 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         worker_delete(user=request.user, worker=obj)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is not Employment:
+            # The certificates are read-only here: nothing to write (the lists it leaves empty
+            # are what the admin's change message reads).
+            formset.save(commit=False)
+            return
         self.save_inline_rows(
             request, formset, save=employment_save, delete=employment_delete, row="employment"
         )
 
     def get_queryset(self, request: HttpRequest):
-        return workers_visible_to(request.user)
+        # The effective skill level today for the list's column and its sort.
+        return with_effective_skill(workers_visible_to(request.user), timezone.localdate())
 
     def get_list_display(self, request):
         if sees_personal_data(request.user):
@@ -571,3 +654,43 @@ class WorkerTransferAdmin(PersonalDataGuardMixin, ServiceModelAdmin):
         self._decide(
             request, queryset, worker_transfer_reject, gettext("已驳回 %(count)s 条调动申请。")
         )
+
+
+@admin.register(SkillCertificate)
+class SkillCertificateAdmin(
+    PersonalDataGuardMixin, FullIdExportMixin, XlsxExportMixin, ServiceModelAdmin
+):
+    """职业技能等级证书 entered or corrected by staff (HR upload theirs: import_certificates)."""
+
+    # The columns of the 职业技能等级证书 import: an export uploads back.
+    export_columns = [
+        ExportColumn(_("身份证号"), "worker__id_number", personal=True),
+        (_("姓名"), "worker__name"),
+        (_("职业（工种）"), "occupation"),
+        (_("技能等级"), "level"),
+        ExportColumn(_("证书编号"), "number", text=True),
+        (_("发证日期"), "issued_on"),
+        (_("发证机构"), "issuer"),
+    ]
+    list_display = ["number", "worker_name", "occupation", "level", "issued_on", "issuer", "source"]
+    list_filter = [year_filter("issued_on", _("发证年度")), "level", "source"]
+    list_select_related = ["worker"]
+    # By number and name; never by ID number (PersonalDataGuardMixin).
+    search_fields = ["number", "worker__name"]
+    autocomplete_fields = ["worker"]
+    fields = ["worker", "occupation", "level", "number", "issued_on", "issuer", "source"]
+    readonly_fields = ["source"]
+
+    @admin.display(description=_("姓名"), ordering="worker__name")
+    def worker_name(self, certificate: SkillCertificate) -> str:
+        return certificate.worker.name
+
+    def get_search_results(self, request, queryset, search_term):
+        # Certificate numbers are stored trimmed and upper-case.
+        return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    def save_model(self, request, obj, form, change):
+        skill_certificate_save(user=request.user, certificate=obj)
+
+    def delete_model(self, request, obj):
+        skill_certificate_delete(user=request.user, certificate=obj)

@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from core.roles import Role, has_role, is_sub_district_staff
-from workers.models import Employment, Worker, WorkerTransfer
+from enterprises.selectors import enterprises_acted_for
+from workers.models import Employment, SkillCertificate, Worker, WorkerTransfer
 
 # How much of a worker's personal data (ID number, phone, birth date) a user is shown.
 PERSONAL_FULL = "full"  # the whole ID number, phone and birth date
@@ -94,3 +95,25 @@ def worker_transfers_visible_to(user: Any) -> QuerySet[WorkerTransfer]:
     if is_sub_district_staff(user):
         return queryset
     return queryset.none()
+
+
+def certificates_of_current_workers(user: Any, enterprise: Any) -> QuerySet[SkillCertificate]:
+    """The certificates of the workers `enterprise` employs today, for a user who acts for it
+    (HR their own enterprises, staff any; nobody else): the workers whose details its HR see
+    (an employment whose transfer still waits for staff does not count, as in
+    `employed_by_hr_today`). Certificates follow the person, whoever uploaded them."""
+    pending = WorkerTransfer.objects.filter(
+        worker=OuterRef("worker"),
+        to_enterprise=OuterRef("enterprise"),
+        status=WorkerTransfer.Status.PENDING,
+    )
+    employed = (
+        Employment.objects.active_on(timezone.localdate())
+        .filter(
+            worker=OuterRef("worker"),
+            enterprise=enterprise,
+            enterprise__in=enterprises_acted_for(user),
+        )
+        .exclude(Exists(pending))
+    )
+    return SkillCertificate.objects.filter(Exists(employed)).select_related("worker")

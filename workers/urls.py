@@ -2,6 +2,7 @@ from django.urls import path
 
 from imports.urls import template_urlpattern, upload_urlpatterns
 from workers import views
+from workers.certificate_importer import CERTIFICATES
 from workers.importers import ROSTER
 
 app_name = "workers"
@@ -14,4 +15,14 @@ urlpatterns = [
     path("roster/", views.roster_home, name="roster_home"),
     path("roster/<int:enterprise_id>/", views.roster_enterprise, name="roster_enterprise"),
     *upload_urlpatterns("roster/uploads/", kind=ROSTER, name="roster_upload"),
+    path("certificates/", views.certificates_home, name="certificates_home"),
+    path(
+        "certificates/<int:enterprise_id>/",
+        views.certificates_enterprise,
+        name="certificates_enterprise",
+    ),
+    template_urlpattern(
+        "certificates/template.xlsx", kind=CERTIFICATES, name="certificates_template"
+    ),
+    *upload_urlpatterns("certificates/uploads/", kind=CERTIFICATES, name="certificates_upload"),
 ]

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.http import xlsx_response
@@ -26,17 +27,21 @@ from enterprises.selectors import enterprises_acted_for, enterprises_visible_to
 from imports.models import ImportRecord
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
+from workers.certificate_importer import CERTIFICATES
 from workers.importers import ROSTER
 from workers.models import Employment, Worker
+from workers.panels import panels_for
 from workers.roster_workbook import roster_workbook
 from workers.selectors import (
     PERSONAL_FULL,
     PERSONAL_MASKED,
     PERSONAL_NONE,
+    certificates_of_current_workers,
     employments_visible_to,
     worker_detail,
     worker_personal_view,
 )
+from workers.skills import effective_skill, label_of_rank, with_effective_skill
 
 
 def _require_worker_access(request: HttpRequest) -> None:
@@ -66,7 +71,17 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             # A whole ID number, exactly (the encrypted column answers exact lookups only).
             matches |= Q(worker__id_number=query.upper())
         employments = employments.filter(matches)
+    # The effective skill level today (DOMAIN.md), not only the roster's.
+    employments = with_effective_skill(
+        employments, timezone.localdate(), worker="worker_id", skill_field="worker__skill_level"
+    )
     page = Paginator(employments, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for employment in page.object_list:
+        # Annotated by workers.skills.with_effective_skill.
+        employment.effective_skill_label = label_of_rank(  # type: ignore[attr-defined]
+            employment.effective_skill_rank  # type: ignore[attr-defined]
+        )
     return render(
         request,
         "workers/worker_list.html",
@@ -125,6 +140,10 @@ def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reveal": view == PERSONAL_MASKED
             and staff
             and request.user.has_perm("workers.view_full_id_number"),
+            # Sections of the apps above (the 学习档案 …), each only for whom it allows.
+            "panels": panels_for(request.user, worker),
+            # DOMAIN.md: the roster's level or a higher certificate issued by today.
+            "skill": effective_skill(worker, timezone.localdate()),
         },
     )
 
@@ -224,3 +243,54 @@ def roster_upload_details(request: HttpRequest, record: ImportRecord) -> dict[st
             request.GET.get("departing")
         ),
     }
+
+
+# 职业技能等级证书: HR upload their current workers' certificates; staff for any enterprise.
+
+
+@login_required
+def certificates_home(request: HttpRequest) -> HttpResponse:
+    """HR go straight to their enterprise's certificates when they have one; staff pick one."""
+    _require_roster_access(request)
+    enterprises = enterprises_acted_for(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
+    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
+        return redirect("workers:certificates_enterprise", enterprise_id=enterprises[0].pk)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(request, "workers/certificate_home.html", {"page": page, "query": query})
+
+
+@login_required
+def certificates_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """An enterprise's certificates page: template, upload, upload history and the
+    certificates its current workers hold."""
+    _require_roster_access(request)
+    enterprise = _enterprise_or_404(request, enterprise_id)
+    form, uploaded = upload_form_handle(
+        request, kind=CERTIFICATES, enterprise=enterprise, label=gettext("证书登记表")
+    )
+    if uploaded is not None:
+        return uploaded
+    history = (
+        uploads_visible_to(request.user, CERTIFICATES)
+        .filter(enterprise=enterprise)
+        .defer("errors", "warnings", "details")[:10]
+    )
+    certificates = Paginator(
+        certificates_of_current_workers(request.user, enterprise).order_by(
+            "worker__name", "worker_id", "-issued_on", "pk"
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workers/certificate_enterprise.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "history": history,
+            "certificates": certificates,
+        },
+    )

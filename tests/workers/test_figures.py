@@ -2,6 +2,7 @@
 employments overlap, and the cached figures follow every kind of write."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -11,10 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.choices import (
-    HIGH_SKILLED_LEVELS,
+    HIGH_SKILLED_RANK,
     PARTY_STATUSES,
-    SKILLED_LEVELS,
-    TECHNICIAN_LEVELS,
+    SKILL_LEVEL_RANK,
+    SKILLED_RANK,
+    STABLE_CONTRACT_TYPES,
+    TECHNICIAN_RANK,
+    ContractType,
     PoliticalStatus,
     SkillLevel,
 )
@@ -22,9 +26,18 @@ from demo.management.commands.seed_demo import Command as SeedDemo
 from enterprises.models import Enterprise, IndustrialPark, Village
 from imports.bulk import insert_rows
 from imports.services import dataset_import
-from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
+from tests.factories import (
+    CompetitionResultFactory,
+    CourseFactory,
+    EmploymentFactory,
+    EnterpriseFactory,
+    SkillCertificateFactory,
+    TrainingRecordFactory,
+    WorkerFactory,
+    make_id_number,
+)
 from tests.workers.test_roster_tasks import wait_for
-from workers.figures import COUNTS, GROUPS, worker_figures
+from workers.figures import COUNTS, GROUPS, count_names, worker_figures
 from workers.importers import ROSTER
 from workers.models import Employment
 
@@ -44,8 +57,34 @@ jobs = st.lists(
         st.booleans(),  # frontline
         st.sampled_from(DATES),  # hired
         st.one_of(st.none(), st.sampled_from(DATES)),  # departed
+        st.sampled_from(["", *(c.value for c in ContractType)]),  # contract
     ),
     max_size=14,
+)
+# Around the window of the year-to-date figures: last year, 1 January, the day, the day after.
+WINDOW_DATES = [
+    datetime.date(2025, 12, 31),
+    datetime.date(2026, 1, 1),
+    DAY,
+    DAY + datetime.timedelta(days=1),
+]
+certificates = st.lists(
+    st.tuples(
+        st.sampled_from([s.value for s in SkillLevel]),
+        st.sampled_from([datetime.date(2020, 5, 1), *WINDOW_DATES]),
+    ),
+    max_size=2,
+)
+records = st.lists(
+    st.tuples(
+        st.booleans(),  # completed
+        st.sampled_from(WINDOW_DATES),  # started
+        st.sampled_from([Decimal("0.1"), Decimal("7.5"), Decimal("2000.0")]),
+    ),
+    max_size=2,
+)
+results = st.lists(
+    st.tuples(st.sampled_from(["一等奖", "第3名", ""]), st.sampled_from(WINDOW_DATES)), max_size=2
 )
 people = st.lists(
     st.tuples(
@@ -56,41 +95,79 @@ people = st.lists(
         st.sampled_from(
             [None, DAY - datetime.timedelta(days=1), DAY, DAY + datetime.timedelta(days=1)]
         ),
+        certificates,
+        records,
+        results,
     ),
     min_size=6,
     max_size=6,
 )
 
 
+def in_window(day: datetime.date) -> bool:
+    return datetime.date(DAY.year, 1, 1) <= day <= DAY
+
+
 def expected(workers, enterprises, employments):
-    """COUNT(DISTINCT worker) per group, the way DOMAIN.md says it, written out in Python."""
+    """COUNT(DISTINCT worker) per group (and each worker's amounts once per group), the way
+    DOMAIN.md says it, written out in Python."""
+    names = count_names()
     sets: dict = {}
-    for worker_id, enterprise_id, frontline, hired, departed in employments:
+    amounts: dict = {}
+    for worker_id, enterprise_id, frontline, hired, departed, contract in employments:
         if hired > DAY or (departed is not None and departed <= DAY):
             continue
-        member, joined, political, skill, left = workers[worker_id]
+        member, joined, political, skill, left, certs, trainings, prizes = workers[worker_id]
+        rank = max(
+            [SKILL_LEVEL_RANK.get(skill, 0)]
+            + [SKILL_LEVEL_RANK[level] for level, issued in certs if issued <= DAY]
+        )
+        hours = [h for done, started, h in trainings if done and in_window(started)]
+        trained = bool(hours)
         flags = {
             "workers": True,
             "frontline": frontline,
             "members": (joined is None or joined <= DAY)
             and (member or (left is not None and left > DAY)),
             "frontline_party": frontline and political in PARTY_STATUSES,
-            "skilled": skill in SKILLED_LEVELS,
-            "high_skilled": skill in HIGH_SKILLED_LEVELS,
-            "technicians": skill in TECHNICIAN_LEVELS,
+            "skilled": rank >= SKILLED_RANK,
+            "high_skilled": rank >= HIGH_SKILLED_RANK,
+            "technicians": rank >= TECHNICIAN_RANK,
+            "technicians_stable": rank >= TECHNICIAN_RANK and contract in STABLE_CONTRACT_TYPES,
+            "trained": trained,
+            "frontline_trained": frontline and trained,
+            "awardees": any(prize and in_window(held) for prize, held in prizes),
+        }
+        worker_amounts = {
+            "certificates": sum(1 for _level, issued in certs if in_window(issued)),
+            "training_hours_tenths": int(sum(hours, Decimal(0)) * 10),
         }
         enterprise = enterprises[enterprise_id]
         for group, attribute in GROUPS.items():
             key = getattr(enterprise, attribute) if attribute else None
-            counted = sets.setdefault(group, {}).setdefault(key, {c: set() for c in COUNTS})
+            counted = sets.setdefault(group, {}).setdefault(key, {c: set() for c in flags})
             for name, flag in flags.items():
                 if flag:
                     counted[name].add(worker_id)
+            amounts.setdefault(group, {}).setdefault(key, {})[worker_id] = worker_amounts
     result = {
-        group: {key: {c: len(s) for c, s in counted.items()} for key, counted in keys.items()}
+        group: {
+            key: {
+                **{c: len(s) for c, s in counted.items()},
+                **{
+                    name: sum(a[name] for a in amounts[group][key].values())
+                    for name in ("certificates", "training_hours_tenths")
+                },
+            }
+            for key, counted in keys.items()
+        }
         for group, keys in sets.items()
     }
-    result.setdefault("overall", {None: dict.fromkeys(COUNTS, 0)})
+    result = {
+        group: {key: {name: counts[name] for name in names} for key, counts in keys.items()}
+        for group, keys in result.items()
+    }
+    result.setdefault("overall", {None: dict.fromkeys(names, 0)})
     for group in GROUPS:
         result.setdefault(group, {})
     return result
@@ -115,18 +192,29 @@ def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
             EnterpriseFactory(village=other_village, park=park),
             EnterpriseFactory(village=other_village, park=None, is_above_scale=True),
         ]
-        workers = [
-            WorkerFactory(
+        workers = []
+        for member, joined, political, skill, left, certs, trainings, prizes in people:
+            worker = WorkerFactory(
                 is_union_member=member,
                 union_joined_on=joined,
                 union_left_on=None if member else left,
                 political_status=political,
                 skill_level=skill,
             )
-            for member, joined, political, skill, left in people
-        ]
+            for level, issued in certs:
+                SkillCertificateFactory(worker=worker, level=level, issued_on=issued)
+            for done, started, hours in trainings:
+                TrainingRecordFactory(
+                    worker=worker,
+                    course=CourseFactory(starts_on=started, ends_on=None),
+                    hours=hours,
+                    is_completed=done,
+                )
+            for prize, held in prizes:
+                CompetitionResultFactory(worker=worker, competition__held_on=held, prize=prize)
+            workers.append(worker)
         kept = []
-        for worker, enterprise, frontline, hired, departed in jobs:
+        for worker, enterprise, frontline, hired, departed, contract in jobs:
             if departed is not None and departed < hired:
                 departed = hired
             if departed is None and any(
@@ -139,9 +227,16 @@ def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
                 is_frontline=frontline,
                 hire_date=hired,
                 departure_date=departed,
+                contract_type=contract,
             )
-            kept.append((worker, enterprise, frontline, hired, departed))
-        assert worker_figures(DAY) == expected(people, enterprises, kept)
+            kept.append((worker, enterprise, frontline, hired, departed, contract))
+        full = expected(people, enterprises, kept)
+        assert worker_figures(DAY, sets=True) == full
+        # Without the registered sets (the coverage dashboard): the same counts of its own.
+        assert worker_figures(DAY) == {
+            group: {key: {name: c[name] for name in COUNTS} for key, c in keys.items()}
+            for group, keys in full.items()
+        }
         transaction.set_rollback(True)
 
 
@@ -302,3 +397,37 @@ def test_a_member_who_leaves_still_counts_on_earlier_days(db, monkeypatch):
     upload(datetime.date(2026, 8, 1), "是")  # rejoins: a new period from that day
     worker.refresh_from_db()
     assert (worker.union_joined_on, worker.union_left_on) == (datetime.date(2026, 8, 1), None)
+
+
+def test_cached_figures_follow_certificates_training_records_and_results(cached):
+    worker = WorkerFactory(skill_level=SkillLevel.SENIOR)
+    EmploymentFactory(worker=worker)
+
+    def overall():
+        return worker_figures(DAY, ("overall",), sets=True)["overall"][None]
+
+    assert overall()["technicians"] == 0
+    certificate = SkillCertificateFactory(worker=worker, level=SkillLevel.TECHNICIAN)
+    assert overall()["technicians"] == 1
+    certificate.delete()
+    assert overall()["technicians"] == 0
+
+    course = CourseFactory(starts_on=datetime.date(2026, 3, 2), ends_on=None)
+    record = TrainingRecordFactory(worker=worker, course=course, is_completed=False)
+    assert overall()["trained"] == 0
+    record.is_completed = True
+    record.save()
+    assert overall()["trained"] == 1
+    version = cache.get("figures:version")
+    course.occupation = "电工"
+    course.save()
+    assert cache.get("figures:version") != version
+
+    result = CompetitionResultFactory(worker=worker, prize="", competition__held_on=DAY)
+    assert overall()["awardees"] == 0
+    result.prize = "一等奖"
+    result.save()
+    assert overall()["awardees"] == 1
+    version = cache.get("figures:version")
+    result.competition.save()
+    assert cache.get("figures:version") != version
