@@ -206,7 +206,7 @@ SKILL_COLUMNS = (
     ("workers", "在职职工数"),
     ("trained", "本年培训结业职工数"),
     ("training_rate", "培训率"),
-    ("training_hours", "本年培训学时"),
+    ("training_hours", "在职职工本年结业学时"),
     ("certificates", "本年取得职业技能等级证书数"),
     ("technicians", "技师及以上人数"),
     ("technicians_stable", "其中签订固定期限或无固定期限合同"),

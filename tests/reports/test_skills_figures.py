@@ -227,22 +227,30 @@ def test_the_workbook_has_a_skills_sheet_by_village_park_and_size(skills):
     assert overall["本年培训结业职工数"] == 3
     assert overall["培训率"] == pytest.approx(0.6)
     # Active workers' hours (w4 departed): 8.0 + 16 + 2000.
-    assert overall["本年培训学时"] == pytest.approx(2024.0)
+    assert overall["在职职工本年结业学时"] == pytest.approx(2024.0)
     assert overall["本年取得职业技能等级证书数"] == 2  # w1's of February, w6's of the date
     assert overall["技师及以上人数"] == 4
     assert overall["其中签订固定期限或无固定期限合同"] == 3
 
     east = lines[("村（社区）", "东村")]  # 甲: w1, w2 (dispatched there), w5
-    assert (east["在职职工数"], east["本年培训结业职工数"], east["本年培训学时"]) == (3, 3, 2024)
+    assert (east["在职职工数"], east["本年培训结业职工数"], east["在职职工本年结业学时"]) == (
+        3,
+        3,
+        2024,
+    )
     assert (east["技师及以上人数"], east["其中签订固定期限或无固定期限合同"]) == (3, 1)
     assert east["本年取得职业技能等级证书数"] == 1
     west = lines[("村（社区）", "西村")]  # 乙: w2 (stable there), w3, w6
-    assert (west["在职职工数"], west["本年培训结业职工数"], west["本年培训学时"]) == (3, 1, 16)
+    assert (west["在职职工数"], west["本年培训结业职工数"], west["在职职工本年结业学时"]) == (
+        3,
+        1,
+        16,
+    )
     assert (west["技师及以上人数"], west["其中签订固定期限或无固定期限合同"]) == (2, 2)
     assert west["本年取得职业技能等级证书数"] == 1
     assert lines[("工业园区", "经济开发区")]["在职职工数"] == 3
     assert lines[("工业园区", "不在园区")]["在职职工数"] == 3
-    assert lines[("企业规模", "规上企业")]["本年培训学时"] == 2024
+    assert lines[("企业规模", "规上企业")]["在职职工本年结业学时"] == 2024
     assert lines[("企业规模", "规下企业")]["稳定劳动合同比例"] == pytest.approx(1.0)
 
     summary = {row[1]: row for row in sheet(run, "汇总")[1:] if row[1]}
