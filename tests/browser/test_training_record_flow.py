@@ -121,3 +121,10 @@ def test_hr_uploads_training_records_fixes_an_error_and_sees_the_record(
     )
     expect(page.locator("#upload-history tbody tr")).to_have_count(2)
     expect(page.locator("body")).not_to_contain_text(person(2))
+
+    # 5. The worker's page shows the course in their 学习档案 (learning record).
+    line.get_by_role("link", name="职工2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("职工2")
+    learning = page.locator("#learning-record")
+    expect(learning).to_contain_text("数控车床操作培训")
+    expect(learning).to_contain_text("8.0")
