@@ -7,8 +7,9 @@ Usage:
         .venv/bin/python bench/bench_skills_report.py [--enterprises 3000] [--workers 1000000] \\
         [--records 5000000] [--courses 200000] [--certificates 300000]
 
-Builds the register of bench_union_dashboard.py (villages, parks, enterprises, unions, workers
-with transfers and second jobs), gives the jobs contract types, then loads with COPY the
+Builds bench_report.py's data (the register of bench_union_dashboard.py: villages, parks,
+enterprises, unions, workers with transfers and second jobs; training-fund declarations; a
+previous quarter's report), gives the jobs contract types, then loads with COPY the
 courses and training records (spread over 2024 up to today, 90% completed), the certificates
 (spread over 2022 up to today, every level) and competition results, in a throwaway database.
 
@@ -18,6 +19,10 @@ coverage dashboard now asks for them (effective levels, stable contracts, certif
 the report does (plus trained workers, hours and awardees), the report's training_hours sum,
 the whole `report_figures`, the quarterly report as the Celery task builds it, and the first
 page of the staff's list of technicians without a stable contract.
+
+What issue 13 adds to the quarterly report: this script's "quarterly report" line against
+`bench/bench_report.py` run on the code before issue 13 (e.g. a `git worktree` of 18515d3) on
+the same machine; both build the same register, this one adds the skills data.
 """
 
 import argparse
@@ -49,9 +54,12 @@ CONTRACTS = ["fixed_term", "open_ended", "dispatched", "", "task_based", "fixed_
 
 
 def build(args: argparse.Namespace) -> None:
-    from bench_union_dashboard import build as build_register
+    # bench_report's data (the register, training-fund declarations, a previous quarter's
+    # report), so the quarterly report's time compares with bench_report.py run on the code
+    # before issue 13: the difference is what the skills figures add to the report.
+    from bench_report import build as build_report_data
 
-    build_register(args.enterprises, args.workers)
+    build_report_data(args.enterprises, args.workers)
     now = timezone.now()
     today = timezone.localdate()
     with connection.cursor() as cursor:
