@@ -19,11 +19,12 @@ from django.utils.translation import gettext
 from compliance.selectors import labour_inspections_overdue
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
-from core.roles import Role, acts_for_enterprises, has_role, is_sub_district_staff
+from core.roles import Role, has_role, is_sub_district_staff
 from core.services import personal_data_access_record
 from enterprises.filters import group_filters_from
-from enterprises.models import Enterprise, IndustrialPark, Village
+from enterprises.models import IndustrialPark, Village
 from enterprises.selectors import enterprises_acted_for
+from enterprises.views import enterprise_acted_for_or_404, enterprise_home, require_enterprise_actor
 from imports.forms import UploadForm
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
@@ -86,18 +87,11 @@ def funds_home(request: HttpRequest) -> HttpResponse:
     return render(request, "training/funds_home.html", {"enterprises": enterprises})
 
 
-def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    enterprise = enterprises_acted_for(request.user).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise Http404
-    return enterprise
-
-
 @login_required
 def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """An enterprise's declarations by year with their evaluation, notices, form and upload."""
     _require_declarer(request)
-    enterprise = _enterprise_or_404(request, enterprise_id)
+    enterprise = enterprise_acted_for_or_404(request, enterprise_id)
     form = FundDeclarationForm(request.POST if "declare" in request.POST else None)
     if request.method == "POST" and "declare" in request.POST and form.is_valid():
         try:
@@ -314,32 +308,23 @@ def _compliance_export(year: int, rows: list) -> HttpResponse:
 # --- Training records (培训记录): HR's upload and list, per enterprise --------------------------
 
 
-def _require_uploader(request: HttpRequest) -> None:
-    if not acts_for_enterprises(request.user):
-        raise PermissionDenied
-
-
 @login_required
 def records_home(request: HttpRequest) -> HttpResponse:
     """HR land on their enterprise's page straight away; staff find an enterprise by name or
     code."""
-    _require_uploader(request)
-    enterprises = enterprises_acted_for(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
-    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
-        return redirect("training:records_enterprise", enterprise_id=enterprises[0].pk)
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
-    return render(request, "training/records_home.html", {"page": page, "query": query})
+    return enterprise_home(
+        request,
+        enterprise_url_name="training:records_enterprise",
+        template="training/records_home.html",
+    )
 
 
 @login_required
 def records_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """An enterprise's training records: template, upload, upload history, and the records of
     the workers it employs today (names, never ID numbers)."""
-    _require_uploader(request)
-    enterprise = _enterprise_or_404(request, enterprise_id)
+    require_enterprise_actor(request)
+    enterprise = enterprise_acted_for_or_404(request, enterprise_id)
     form, uploaded = upload_form_handle(
         request, kind=TRAINING_RECORDS, enterprise=enterprise, label=gettext("培训记录表")
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -16,14 +16,14 @@ from core.http import xlsx_response
 from core.models import PersonalDataAccess
 from core.roles import (
     Role,
-    acts_for_enterprises,
     has_role,
     is_sub_district_staff,
     sees_personal_data,
 )
 from core.services import personal_data_access_record
 from enterprises.models import Enterprise
-from enterprises.selectors import enterprises_acted_for, enterprises_visible_to
+from enterprises.selectors import enterprises_visible_to
+from enterprises.views import enterprise_acted_for_or_404, enterprise_home, require_enterprise_actor
 from imports.models import ImportRecord
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
@@ -183,37 +183,21 @@ def roster_export(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 # Roster uploads: HR's own pages (staff may act for any enterprise).
 
 
-def _require_roster_access(request: HttpRequest) -> None:
-    if not acts_for_enterprises(request.user):
-        raise PermissionDenied
-
-
 @login_required
 def roster_home(request: HttpRequest) -> HttpResponse:
     """HR land here: their enterprise's page straight away when they have one."""
-    _require_roster_access(request)
-    enterprises = enterprises_acted_for(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
-    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
-        return redirect("workers:roster_enterprise", enterprise_id=enterprises[0].pk)
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
-    return render(request, "workers/roster_home.html", {"page": page, "query": query})
-
-
-def _enterprise_or_404(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    enterprise = enterprises_acted_for(request.user).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise Http404
-    return enterprise
+    return enterprise_home(
+        request,
+        enterprise_url_name="workers:roster_enterprise",
+        template="workers/roster_home.html",
+    )
 
 
 @login_required
 def roster_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """An enterprise's roster page: template and current roster downloads, upload, history."""
-    _require_roster_access(request)
-    enterprise = _enterprise_or_404(request, enterprise_id)
+    require_enterprise_actor(request)
+    enterprise = enterprise_acted_for_or_404(request, enterprise_id)
     form, uploaded = upload_form_handle(
         request, kind=ROSTER, enterprise=enterprise, label=gettext("花名册文件")
     )
@@ -251,23 +235,19 @@ def roster_upload_details(request: HttpRequest, record: ImportRecord) -> dict[st
 @login_required
 def certificates_home(request: HttpRequest) -> HttpResponse:
     """HR go straight to their enterprise's certificates when they have one; staff pick one."""
-    _require_roster_access(request)
-    enterprises = enterprises_acted_for(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        enterprises = enterprises.filter(Q(name__contains=query) | Q(uscc__iexact=query))
-    elif not is_sub_district_staff(request.user) and len(enterprises[:2]) == 1:
-        return redirect("workers:certificates_enterprise", enterprise_id=enterprises[0].pk)
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
-    return render(request, "workers/certificate_home.html", {"page": page, "query": query})
+    return enterprise_home(
+        request,
+        enterprise_url_name="workers:certificates_enterprise",
+        template="workers/certificate_home.html",
+    )
 
 
 @login_required
 def certificates_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """An enterprise's certificates page: template, upload, upload history and the
     certificates its current workers hold."""
-    _require_roster_access(request)
-    enterprise = _enterprise_or_404(request, enterprise_id)
+    require_enterprise_actor(request)
+    enterprise = enterprise_acted_for_or_404(request, enterprise_id)
     form, uploaded = upload_form_handle(
         request, kind=CERTIFICATES, enterprise=enterprise, label=gettext("证书登记表")
     )
