@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unions/", include("unions.urls")),
     path("training/", include("training.urls")),
     path("worklist/", include("worklist.urls")),
+    path("honors/", include("honors.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

@@ -724,3 +724,108 @@ class CompetitionResultFactory(factory.django.DjangoModelFactory):
     worker = factory.SubFactory(WorkerFactory)
     prize = "一等奖"
     source = "admin"
+
+
+# --- honours (issue 14) ---------------------------------------------------------------------
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    """A person's honour; TeamHonourFactory gives a team's."""
+
+    class Meta:
+        model = "honors.Honour"
+
+    name = "model_worker"
+    level = "shengzhou"
+    year = 2025
+    worker = factory.SubFactory(WorkerFactory)
+    awarding_body = "嵊州市人民政府"
+    source = "admin"
+
+
+class TeamHonourFactory(HonourFactory):
+    name = "worker_pioneer"
+    worker = None
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    team_name = factory.Sequence(lambda n: "装配一班%d" % n)
+
+
+class NominationRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.NominationRound"
+
+    title = factory.Sequence(lambda n: "2026年度剡湖街道基层劳模推评（第%d批）" % n)
+    honour_name = "model_worker"
+    level = "subdistrict"
+    year = 2026
+    quota = 3
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+    criteria = "爱岗敬业，业绩突出，在本街道企业工作满三年。"
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A worker nominated by the enterprise that employs them (the employment is made too)."""
+
+    class Meta:
+        model = "honors.Nomination"
+
+    round = factory.SubFactory(NominationRoundFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    post = "操作工"
+    summary = "扎根一线十年，带徒八名。"
+    deeds = "该同志扎根生产一线十年，先后带徒八名，提出合理化建议十二条。"
+
+    @factory.post_generation
+    def employed(self, create, extracted, **kwargs):
+        if create and self.worker_id and extracted is not False:
+            EmploymentFactory(worker=self.worker, enterprise=self.enterprise)
+
+
+class NominationStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.NominationStep"
+
+    round = factory.SubFactory(NominationRoundFactory)
+    action = "round_opened"
+
+
+class CraftsmanCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.CraftsmanCriterion"
+
+    kind = "skill_level"
+    min_skill_level = "technician"
+
+
+class CraftsmanPoolChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.CraftsmanPoolChange"
+
+    worker = factory.SubFactory(WorkerFactory)
+    included = True
+    reason = "技术骨干，街道推荐纳入。"
+
+
+class InnovationStudioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.InnovationStudio"
+
+    name = factory.Sequence(lambda n: "劳模创新工作室%d" % n)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    leader = factory.SubFactory(WorkerFactory)
+    level = "shengzhou"
+    founded_on = datetime.date(2024, 5, 1)
+
+
+class StudioYearResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "honors.StudioYearResult"
+
+    studio = factory.SubFactory(InnovationStudioFactory)
+    year = 2025
+    patents = 2
+    process_improvements = 5
+    savings_yuan = Decimal("120000.00")
+    trainees = 30
