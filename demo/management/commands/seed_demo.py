@@ -81,6 +81,7 @@ class Command(BaseCommand):
         self._seed_fund_declarations(rng, enterprises)
         self._seed_skills(rng, enterprises)
         users = self._seed_users(enterprises)
+        self._seed_honours(rng, enterprises)
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
             % (len(villages), len(parks), len(enterprises), created_workers)
@@ -323,6 +324,142 @@ class Command(BaseCommand):
         ]
         CompetitionResult.objects.bulk_create(results, ignore_conflicts=True)
         rows_written.send(sender=TrainingRecord)
+
+    def _seed_honours(self, rng: random.Random, enterprises: list[Enterprise]) -> None:
+        """Honours of people and teams over three years, a studio led by a model worker with
+        its results, and an open round of this year with nominations from the demo HR user's
+        enterprise, one accepted (seed measures 3 and 7)."""
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from honors.models import (
+            Honour,
+            HonourSource,
+            InnovationStudio,
+            Nomination,
+            NominationRound,
+            NominationStep,
+            StudioYearResult,
+        )
+
+        if Honour.objects.exists():
+            return
+        today = timezone.localdate()
+        staff = get_user_model().objects.filter(username="staff").first()
+        hr = get_user_model().objects.filter(username="hr").first()
+        active = list(
+            Employment.objects.filter(departure_date__isnull=True, enterprise__in=enterprises)
+            .select_related("worker", "enterprise")
+            .order_by("pk")
+        )
+        people = rng.sample(active, k=min(len(active), 10))
+        person_honours = [
+            ("model_worker", "shengzhou", today.year - 2, "嵊州市人民政府", "嵊政发〔%d〕12号"),
+            ("model_worker", "shaoxing", today.year - 1, "绍兴市人民政府", "绍政发〔%d〕8号"),
+            ("craftsman", "shengzhou", today.year - 1, "嵊州市总工会", "嵊工〔%d〕21号"),
+            ("outstanding_craftsman", "shengzhou", today.year, "嵊州市总工会", "嵊工〔%d〕5号"),
+            ("excellent_worker", "subdistrict", today.year, "剡湖街道总工会", "剡工〔%d〕3号"),
+            ("excellent_worker", "subdistrict", today.year, "剡湖街道总工会", "剡工〔%d〕3号"),
+        ]
+        honours = [
+            Honour(
+                name=name,
+                level=level,
+                year=year,
+                worker=employment.worker,
+                awarding_body=body,
+                document_number=number % year,
+                source=HonourSource.ADMIN,
+            )
+            for employment, (name, level, year, body, number) in zip(
+                people, person_honours, strict=False
+            )
+        ]
+        for honour in honours:
+            honour.full_clean()
+            honour.save()
+        for index, (team, name, level) in enumerate(
+            (
+                ("装配车间一班", "worker_pioneer", "shengzhou"),
+                ("质检班组", "excellent_team", "subdistrict"),
+            )
+        ):
+            enterprise = enterprises[index]
+            team_honour = Honour.objects.create(
+                name=name,
+                level=level,
+                year=today.year - index,
+                enterprise=enterprise,
+                team_name=team,
+                awarding_body="嵊州市总工会",
+                document_number="嵊工〔%d〕%d号" % (today.year - index, 30 + index),
+                source=HonourSource.ADMIN,
+            )
+            team_honour.members.set(
+                [e.worker for e in active if e.enterprise_id == enterprise.pk][:6]
+            )
+
+        leader = people[0]
+        studio = InnovationStudio.objects.create(
+            name="%s劳模创新工作室" % leader.worker.name,
+            enterprise=leader.enterprise,
+            leader=leader.worker,
+            level="shengzhou",
+            founded_on=datetime.date(today.year - 2, 4, 28),
+        )
+        studio.members.set(
+            [e.worker for e in active if e.enterprise_id == leader.enterprise_id][:5]
+        )
+        for year, patents, improvements, savings, trainees in (
+            (today.year - 2, 1, 4, "86000.00", 24),
+            (today.year - 1, 3, 7, "215000.00", 41),
+        ):
+            StudioYearResult.objects.create(
+                studio=studio,
+                year=year,
+                patents=patents,
+                process_improvements=improvements,
+                savings_yuan=Decimal(savings),
+                trainees=trainees,
+            )
+
+        # An open round of this year: the demo HR user's enterprises have nominated.
+        current = NominationRound.objects.create(
+            title="%d年度剡湖街道基层劳模推评" % today.year,
+            honour_name="model_worker",
+            level="subdistrict",
+            year=today.year,
+            quota=5,
+            opens_on=today - datetime.timedelta(days=7),
+            closes_on=today + datetime.timedelta(days=14),
+            criteria="在本街道企业连续工作满三年，爱岗敬业、业绩突出，一线职工优先。",
+            awarding_body="剡湖街道办事处",
+            min_frontline_share=Decimal("0.6"),
+            created_by=staff,
+        )
+        NominationStep.objects.create(round=current, action="round_opened", actor=staff)
+        candidates = [e for e in active if e.enterprise_id == enterprises[1].pk and e.is_frontline]
+        for employment, status in zip(candidates[:2], ("submitted", "accepted"), strict=False):
+            nomination = Nomination.objects.create(
+                round=current,
+                enterprise=employment.enterprise,
+                worker=employment.worker,
+                post=employment.position,
+                summary="扎根生产一线，带徒传艺，提出合理化建议多条。",
+                deeds="该同志扎根生产一线多年，技术过硬，带徒传艺，提出的工艺改进建议为企业"
+                "节约成本十余万元。",
+                status=status,
+                submitted_by=hr,
+            )
+            NominationStep.objects.create(
+                round=current, nomination=nomination, action="nominated", actor=hr
+            )
+            if status == "accepted":
+                NominationStep.objects.create(
+                    round=current, nomination=nomination, action="accepted", actor=staff
+                )
+        rows_written.send(sender=Honour)
 
     def _seed_workers(self, rng: random.Random, enterprises: list[Enterprise]) -> int:
         statuses = [
