@@ -89,6 +89,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.view_workerscongresssession",
         "compliance.view_factoryaffairsdisclosure",
         "compliance.view_collectivewagecontract",
+        # Honours are public: union officers read the honour register (issue 14).
+        "honors.view_honour",
     ),
     # Reports and aggregate figures only: no model of personal data.
     Role.OFFICIAL: (),

@@ -425,6 +425,48 @@ def parse_past_date(value: object, *, label: str) -> datetime.date:
     return day
 
 
+_YEAR_TEXT = re.compile(r"(\d{4})(?:\.0+)?(?:年度?)?")
+
+
+def parse_year(value: object, *, first_year: int) -> int:
+    """年度: 2025, 2025.0, "2025", "2025年", "2025年度", full-width digits too; from
+    `first_year` to this year, never a year that has not begun (INTERFACES.md)."""
+    if isinstance(value, bool):
+        raise _year_error(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = unicodedata.normalize("NFKC", normalise_text(value)).replace(" ", "")
+    match = _YEAR_TEXT.fullmatch(text)
+    if not match:
+        raise _year_error(value)
+    year = int(match.group(1))
+    this_year = timezone.localdate().year
+    if year > this_year:
+        raise ValidationError(
+            gettext("年度%(year)s晚于今年（%(this)s年），不能填写将来的年度，请核对。")
+            % {"year": year, "this": this_year},
+            code="year_future",
+        )
+    if year < first_year:
+        raise ValidationError(
+            gettext("年度%(year)s早于%(first)s年，请核对年份。")
+            % {"year": year, "first": first_year},
+            code="year_range",
+        )
+    return year
+
+
+def _year_error(value: object) -> ValidationError:
+    return ValidationError(
+        gettext("年度“%(value)s”看不懂，请填写四位年份，如 2025。")
+        % {"value": normalise_text(value)},
+        code="year",
+    )
+
+
 def parse_award_level(value: object) -> str:
     """级别 of an honour or a competition (DOMAIN.md); a bare 市级 is ambiguous and refused."""
     key = _choice_key(value)

@@ -1,17 +1,15 @@
 """Training-fund declarations (教育培训经费) as a data set of the import engine (INTERFACES.md)."""
 
-import re
-import unicodedata
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.identity import parse_uscc
 from enterprises.models import Enterprise
-from imports.cells import normalise_text, parse_amount
+from imports.cells import parse_amount
+from imports.cells import parse_year as parse_cells_year
 from imports.engine import (
     Column,
     DataSet,
@@ -32,40 +30,11 @@ EXTRACTED = "教育培训经费提取额"
 SPENT = "教育培训经费使用额"
 FRONTLINE = "其中一线职工使用额"
 
-_YEAR_TEXT = re.compile(r"(\d{4})(?:\.0+)?(?:年度?)?")
-
 
 def parse_year(value: object) -> int:
-    """2025, 2025.0, "2025", "2025年", "2025年度"; from 2000 to this year (a declaration covers a
-    year that has begun)."""
-    if isinstance(value, bool):
-        raise _year_error(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        text = str(value)
-    else:
-        text = unicodedata.normalize("NFKC", normalise_text(value)).replace(" ", "")
-    match = _YEAR_TEXT.fullmatch(text)
-    if not match:
-        raise _year_error(value)
-    year = int(match.group(1))
-    this_year = timezone.localdate().year
-    if not FIRST_YEAR <= year <= this_year:
-        raise ValidationError(
-            gettext("年度%(year)s不在%(first)s年到%(this)s年之间，请填写申报的年份。")
-            % {"year": year, "first": FIRST_YEAR, "this": this_year},
-            code="year_range",
-        )
-    return year
-
-
-def _year_error(value: object) -> ValidationError:
-    return ValidationError(
-        gettext("年度“%(value)s”看不懂，请填写四位年份，如 2025。")
-        % {"value": normalise_text(value)},
-        code="year",
-    )
+    """年度 of a declaration: from FIRST_YEAR to this year (a declaration covers a year that has
+    begun)."""
+    return parse_cells_year(value, first_year=FIRST_YEAR)
 
 
 TRAINING_FUNDS = "training_funds"

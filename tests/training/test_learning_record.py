@@ -197,7 +197,8 @@ def test_export_for_the_same_users_logged(client, record, staff_user, who):
     assert "%E5%BC%A0%E4%B8%89" in disposition  # 张三, URL-encoded
     assert worker.id_number not in disposition
     sheets = _sheets(response.content)
-    assert list(sheets) == ["培训记录", "学时汇总", "职业技能等级证书", "技能竞赛成绩"]
+    # The honours panel (issue 14) adds its sheet after the learning record's own.
+    assert list(sheets) == ["培训记录", "学时汇总", "职业技能等级证书", "技能竞赛成绩", "荣誉"]
     courses = sheets["培训记录"]
     assert courses[0][0].startswith("张三的学习档案")
     assert courses[1] == (
@@ -244,7 +245,7 @@ def test_export_of_an_empty_record_and_of_no_worker(client, staff_user):
     worker = WorkerFactory(name="李四")
     response = client.get(reverse("training:learning_record_export", args=[worker.pk]))
     assert response.status_code == 200
-    assert [len(rows) for rows in _sheets(response.content).values()] == [2, 2, 2, 2]
+    assert [len(rows) for rows in _sheets(response.content).values()] == [2, 2, 2, 2, 2]
     missing = reverse("training:learning_record_export", args=[worker.pk + 1000])
     assert client.get(missing).status_code == 404
 
