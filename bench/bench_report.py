@@ -7,13 +7,16 @@ Usage:
 
 Builds the data of bench_union_dashboard.py (villages, parks, enterprises, joint unions,
 workers with transfers and second jobs) plus a training-fund declaration for most enterprises
-and a previous quarter's report, in a throwaway database. Then a fresh process (so its peak
+and a previous quarter's report, in a throwaway database; with `--honours N` (default 5,000)
+issue 14's honours, innovation studios and a nomination round too. Then a fresh process (so its peak
 memory is the report's own) builds the quarterly report as the Celery task does — figures
 frozen, every sheet written — several times, and prints the timings and its peak RSS.
 """
 
 import argparse
+import datetime
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -36,10 +39,11 @@ from training.models import FundDeclaration
 HERE = Path(__file__).resolve()
 
 
-def build(enterprises: int, workers: int) -> None:
+def build(enterprises: int, workers: int, honours: int = 0) -> None:
     from bench_union_dashboard import build as build_register
 
     build_register(enterprises, workers)
+    build_honours(honours)
     year = timezone.localdate().year
     now = timezone.now()
     FundDeclaration.objects.bulk_create(
@@ -58,6 +62,98 @@ def build(enterprises: int, workers: int) -> None:
             if i % 10
         ],
         batch_size=2000,
+    )
+
+
+def build_honours(count: int) -> None:
+    """Issue 14's data: `count` honours (nine in ten to people, the rest to teams) over the
+    years up to this one, every name and level, a studio per 30 enterprises with this year's
+    results, and a nomination round of this year with nominations."""
+    from django.db.models.functions import Mod
+
+    from core.choices import AwardLevel
+    from honors.models import (
+        PERSON_HONOURS,
+        TEAM_HONOURS,
+        Honour,
+        InnovationStudio,
+        Nomination,
+        NominationRound,
+        StudioYearResult,
+    )
+    from workers.models import Worker
+
+    if not count:
+        return
+    rng = random.Random(14)
+    year = timezone.localdate().year
+    levels = [level.value for level in AwardLevel]
+    people = count * 9 // 10
+    # Every n-th worker, chosen in the database: a million ids loaded here would swell this
+    # process, whose peak memory the report's child process inherits from the fork.
+    step = max(1, Worker.objects.count() // people)
+    worker_ids = list(
+        Worker.objects.annotate(m=Mod("pk", step))
+        .filter(m=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:people]
+    )
+    people = len(worker_ids)
+    enterprise_ids = list(Enterprise.objects.values_list("pk", flat=True))
+    honours = [
+        Honour(
+            name=PERSON_HONOURS[i % len(PERSON_HONOURS)],
+            level=levels[i % len(levels)],
+            year=year - i % 8,
+            worker_id=worker_id,
+        )
+        for i, worker_id in enumerate(worker_ids)
+    ]
+    honours += [
+        Honour(
+            name=TEAM_HONOURS[i % len(TEAM_HONOURS)],
+            level=levels[i % len(levels)],
+            year=year - i % 8,
+            enterprise_id=rng.choice(enterprise_ids),
+            team_name="班组%05d" % i,
+        )
+        for i in range(count - people)
+    ]
+    Honour.objects.bulk_create(honours, batch_size=2000)
+    studios = InnovationStudio.objects.bulk_create(
+        InnovationStudio(
+            name="创新工作室%04d" % i,
+            enterprise_id=enterprise_id,
+            leader_id=worker_ids[i],
+            level=levels[i % len(levels)],
+            founded_on=datetime.date(year - 1 - i % 5, 5, 1),
+        )
+        for i, enterprise_id in enumerate(enterprise_ids[::30])
+    )
+    StudioYearResult.objects.bulk_create(
+        StudioYearResult(studio=studio, year=year, patents=i % 4, savings_yuan=Decimal(i * 1000))
+        for i, studio in enumerate(studios)
+    )
+    spring = NominationRound.objects.create(
+        title="%d年度剡湖街道基层劳模推评" % year,
+        honour_name="model_worker",
+        level="subdistrict",
+        year=year,
+        quota=20,
+        opens_on=datetime.date(year, 1, 1),
+        closes_on=datetime.date(year, 2, 1),
+        criteria="爱岗敬业。",
+    )
+    Nomination.objects.bulk_create(
+        Nomination(
+            round=spring,
+            enterprise_id=enterprise_ids[i],
+            worker_id=worker_ids[i],
+            summary="事迹",
+            deeds="事迹",
+            status="accepted" if i % 2 else "submitted",
+        )
+        for i in range(60)
     )
 
 
@@ -100,6 +196,7 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--honours", type=int, default=5000, help="issue 14's honours (0: none)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -110,7 +207,7 @@ def main() -> None:
         if connection.vendor != "postgresql":
             sys.exit("bench_report.py measures PostgreSQL: set DATABASE_URL=postgres://…")
         begin = time.perf_counter()
-        build(args.enterprises, args.workers)
+        build(args.enterprises, args.workers, args.honours)
         # The previous quarter has a report (its figures are the summary's comparison).
         run_once(str(last_complete_period("quarterly").previous()))
         print(

@@ -5,6 +5,7 @@ workbook, so every place shows the same number for the same date.
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,13 @@ from core.periods import Month, Period, Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
+from honors.figures import (
+    HONOURS_FIGURE_LABELS,
+    honours_breakdown,
+    honours_by_name_and_level,
+    honours_figures,
+)
+from honors.selectors import craftsman_pool_size, rounds_of_period, studio_results_by_group
 from party.selectors import representative_figures
 from reports.models import ReportRun
 from training.figures import SKILLS_FIGURE_LABELS, skills_figures, skills_row
@@ -55,6 +63,11 @@ DOMAIN_FIGURE_KEYS = (
     "technicians_stable_contract",
     "technicians_stable_contract_rate",
     "competition_awardees",
+    # Issue 14: honours, model workers and craftsmen (seed measures 3 and 7).
+    "honours_individual",
+    "honours_team",
+    "model_workers",
+    "craftsmen",
 )
 # Figures the issues add after DOMAIN.md's table (issue 4: worker representatives, seed measure 9).
 FIGURE_KEYS = (
@@ -86,6 +99,7 @@ FIGURE_LABELS = {
     "fund_extraction_compliant": _("经费足额提取（8%）企业数"),
     "fund_frontline_compliant": _("一线使用达标（60%）企业数"),
     **SKILLS_FIGURE_LABELS,
+    **HONOURS_FIGURE_LABELS,
     "worker_representatives": _("产业工人代表（党代表、人大代表、政协委员、群团挂兼职）人数"),
     "frontline_representatives": _("其中一线职工人数"),
     "frontline_representative_rate": _("代表中一线职工比例"),
@@ -140,6 +154,8 @@ def report_figures(
         "fund_frontline_compliant": funds["fund_frontline_compliant"],
         # Training, technicians' contracts and competitions (issue 13).
         **skills_figures(as_of, workers),
+        # Honours of the year, model workers and craftsmen (issue 14).
+        **honours_figures(as_of, workers),
     }
     representatives = representative_figures(as_of)
     figures["worker_representatives"] = representatives["representatives"]
@@ -198,12 +214,90 @@ def _group_rows(rows: list[Any], counts: dict[Any, dict[str, int]]) -> list[dict
     ]
 
 
+def round_rows(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """The nomination rounds of the period from `start` to `end` (`honors.selectors.
+    rounds_of_period`) as plain JSON (the 劳模工匠 sheet and the officials' page): each round's
+    title, honour, level, quota, window, 公示, status and its nominations: made (not
+    withdrawn), accepted at review, taken out by an objection, approved. Counts only."""
+    return [
+        {
+            "title": r.title,
+            "honour": r.get_honour_name_display(),
+            "level": r.get_level_display(),
+            "quota": r.quota,
+            "opens_on": r.opens_on.isoformat(),
+            "closes_on": r.closes_on.isoformat(),
+            "publicity_starts_on": (
+                r.publicity_starts_on.isoformat() if r.publicity_starts_on else None
+            ),
+            "publicity_ends_on": r.publicity_ends_on.isoformat() if r.publicity_ends_on else None,
+            "status": r.get_status_display(),
+            "submitted": r.nominated,  # type: ignore[attr-defined]
+            "accepted": r.passed,  # type: ignore[attr-defined]
+            "objected": r.objected,  # type: ignore[attr-defined]
+            "approved": r.honoured,  # type: ignore[attr-defined]
+        }
+        for r in rounds_of_period(start, end)
+    ]
+
+
+STUDIO_TOTALS = ("studios", "patents", "process_improvements", "savings_yuan", "trainees")
+
+
+def honours_snapshot(
+    as_of: datetime.date,
+    workers: dict[str, dict[Any, dict[str, int]]],
+    start: datetime.date,
+    end: datetime.date,
+) -> dict[str, Any]:
+    """The 劳模工匠 sheet's content as plain JSON (seed measures 3 and 7): the year's honours by
+    name and level, the craftsman pool's size, active model workers and craftsmen with the
+    innovation studios and their results of the year by village/community and park, and the
+    nomination rounds of the period (`start` … `end`). Counts only: no person is named."""
+    people = honours_breakdown(workers)
+    studios = studio_results_by_group(as_of.year)
+    by_village = {row["id"]: row for row in studios["village"]}
+    by_park = {row["id"]: row for row in studios["park"]}
+    # The studios of enterprises in no park: all of them less those in one.
+    outside = {
+        key: studios["total"][key] - sum(row[key] for row in studios["park"])
+        for key in STUDIO_TOTALS
+    }
+    by_park[None] = outside
+
+    def row(label: str, counts: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "label": label,
+            "model_workers": counts.get("model_workers", 0),
+            "craftsmen": counts.get("craftsmen", 0),
+            "studios": results.get("studios", 0),
+            "patents": results.get("patents", 0),
+            "process_improvements": results.get("process_improvements", 0),
+            "savings_yuan": format(results.get("savings_yuan", Decimal("0.00")), "f"),
+            "trainees": results.get("trainees", 0),
+        }
+
+    return {
+        "by_name_and_level": honours_by_name_and_level(as_of.year),
+        "pool_size": craftsman_pool_size(as_of),
+        "overall": row(str(_("全街道")), workers["overall"][None], studios["total"]),
+        "villages": [row(r["label"], r, by_village.get(r["key"], {})) for r in people["villages"]],
+        "parks": [row(r["label"], r, by_park.get(r["key"], {})) for r in people["parks"]],
+        "rounds": round_rows(start, end),
+    }
+
+
 def report_snapshot(
-    as_of: datetime.date, workers: dict[str, dict[Any, dict[str, int]]] | None = None
+    as_of: datetime.date,
+    workers: dict[str, dict[Any, dict[str, int]]] | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Every report figure as of `as_of` with the village, park and size breakdowns, as plain
     JSON (what a report run freezes). Aggregates only: no worker is named. `workers`: what
-    `worker_figures(as_of, sets=True)` returns, when the caller has it."""
+    `worker_figures(as_of, sets=True)` returns, when the caller has it. `start` … `end`: the
+    period reported on, for its nomination rounds (default: the quarter of `as_of`)."""
 
     if workers is None:
         workers = worker_figures(as_of, sets=True)
@@ -224,6 +318,13 @@ def report_snapshot(
         "above_scale": _group_rows(dashboard.rows["above_scale"], workers["above_scale"]),
         # The whole sub-district's line of the 技能培训 sheet (active workers, as the groups).
         "skills_overall": skills_row(workers["overall"][None]),
+        # The 劳模工匠 sheet (issue 14); a report frozen before it has no such key.
+        "honours": honours_snapshot(
+            as_of,
+            workers,
+            start or Quarter.of(as_of).start,
+            end or Quarter.of(as_of).end,
+        ),
     }
 
 

@@ -197,8 +197,9 @@ def _content(run: ReportRun) -> ReportContent:
     # The worker figures once for the snapshot and the per-enterprise sheet (without a shared
     # cache each call would compute them afresh).
     workers = worker_figures(run.as_of, sets=True)
-    snapshot = report_snapshot(run.as_of, workers)
-    before = report_period(run.kind, run.period).previous()
+    period = report_period(run.kind, run.period)
+    snapshot = report_snapshot(run.as_of, workers, start=period.start, end=period.end)
+    before = period.previous()
     previous_run = ReportRun.objects.filter(
         kind=run.kind, period=str(before), is_current=True, status=ReportRun.Status.DONE
     ).first()

@@ -22,6 +22,7 @@ from reports.selectors import (
     current_quarterly_reports,
     quarter_report,
     report_runs_visible_to,
+    round_rows,
     trend_chart,
 )
 from reports.services import report_download_log, report_request
@@ -82,12 +83,15 @@ def figures(request: HttpRequest) -> HttpResponse:
     quarterly = current_quarterly_reports(request.user, today)
     latest = quarterly[-1] if quarterly else None
     page = Paginator(runs.defer("figures"), 20).get_page(request.GET.get("page"))
+    shown = Quarter.parse(report["quarter"])
     return render(
         request,
         "reports/figures.html",
         {
             "report": report,
             "rows": _rows(report["kpis"]),
+            # The nomination rounds of the quarter shown: rounds and counts, nobody named.
+            "rounds": round_rows(shown.start, shown.end),
             "quarters": quarters,
             "error": error,
             "latest": latest,
@@ -119,6 +123,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "rows": _rows(figures.get("kpis", {})),
+            # Frozen with the run (issue 14); a run frozen before has none: "—".
+            "honours": figures.get("honours"),
             "groups": [
                 (gettext("按村（社区）"), figures.get("villages", [])),
                 (gettext("按工业园区"), figures.get("parks", [])),

@@ -2,7 +2,8 @@
 
 Sheets: 封面, 汇总 (each figure, the previous period and the change), 趋势 (main rates over every
 period reported, with a line chart), 按村（社区）and 按工业园区 (with bar charts), 技能培训 (skills
-figures per village, park and size), 六个有 (institutes short of the standard), 按企业,
+figures per village, park and size), 六个有 (institutes short of the standard), 劳模工匠
+(honours, the craftsman pool, studios and nomination rounds), 按企业,
 未建会企业, 经费达标, 工作清单. Aggregates only: no worker is named anywhere.
 """
 
@@ -277,6 +278,135 @@ def _institutes(book: Workbook, content: ReportContent) -> None:
         sheet.append([gettext("所有培训机构均达到“六个有”标准。")])
 
 
+def _section_title(sheet: Worksheet, text: str, *, first: bool = False) -> None:
+    if not first:
+        sheet.append([])
+    sheet.append([text])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+
+
+def _bold_header(sheet: Worksheet, names: list[str]) -> None:
+    sheet.append(names)
+    for index in range(1, len(names) + 1):
+        cell = sheet.cell(row=sheet.max_row, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+
+HONOUR_GROUP_COLUMNS = (
+    ("model_workers", "劳动模范（在职）"),
+    ("craftsmen", "嵊州工匠/杰出工匠（在职）"),
+    ("studios", "创新工作室数"),
+    ("patents", "专利（项）"),
+    ("process_improvements", "工艺改进（项）"),
+    ("savings_yuan", "创造效益/节约成本（元）"),
+    ("trainees", "带徒培训（人次）"),
+)
+
+
+def _honours(book: Workbook, content: ReportContent) -> None:
+    """劳模工匠 (seed measures 3 and 7): the honours of the year by name and level, the craftsman
+    pool's size, model workers, craftsmen and innovation studios by village/community and park,
+    and the nomination rounds of the period. Counts only, and names of studios and rounds: no
+    person is named."""
+    sheet = book.create_sheet(gettext("劳模工匠"))
+    for letter, width in zip(
+        "ABCDEFGHIJKLM", (30, 14, 12, 12, 12, 12, 12, 16, 14, 12, 12, 12, 12), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    honours = content.snapshot.get("honours")
+    if not honours:  # a report frozen before issue 14
+        sheet.append([gettext("本报告生成时尚未统计劳模工匠数据。")])
+        return
+    table = honours["by_name_and_level"]
+    _section_title(
+        sheet,
+        gettext("一、%(year)s年度荣誉（按荣誉名称和级别）") % {"year": table["year"]},
+        first=True,
+    )
+    _bold_header(
+        sheet,
+        [gettext("荣誉名称"), gettext("授予对象")]
+        + [label for _code, label in table["levels"]]
+        + [gettext("合计")],
+    )
+    for row in table["rows"]:
+        sheet.append(
+            [row["label"], gettext("集体") if row["team"] else gettext("个人")]
+            + row["counts"]
+            + [row["total"]]
+        )
+    sheet.append([gettext("合计"), ""] + table["totals"] + [table["total"]])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+
+    _section_title(sheet, gettext("二、工匠库"))
+    sheet.append([gettext("工匠库人数"), honours["pool_size"]])
+
+    _section_title(
+        sheet,
+        gettext("三、在职劳动模范、工匠和创新工作室（按村（社区）、工业园区；工作室成果为本年度）"),
+    )
+    _bold_header(
+        sheet,
+        [gettext("分组"), gettext("名称")] + [gettext(label) for _k, label in HONOUR_GROUP_COLUMNS],
+    )
+    for group, rows in (
+        (gettext("全街道"), [honours["overall"]]),
+        (gettext("村（社区）"), honours["villages"]),
+        (gettext("工业园区"), honours["parks"]),
+    ):
+        for row in rows:
+            values = [
+                Decimal(row[key]) if key == "savings_yuan" else row[key]
+                for key, _label in HONOUR_GROUP_COLUMNS
+            ]
+            sheet.append([group, row["label"], *values])
+            sheet.cell(row=sheet.max_row, column=8).number_format = AMOUNT
+
+    _section_title(sheet, gettext("四、本期推评活动"))
+    _bold_header(
+        sheet,
+        [
+            gettext("推评名称"),
+            gettext("荣誉名称"),
+            gettext("级别"),
+            gettext("名额"),
+            gettext("推荐开始日期"),
+            gettext("推荐截止日期"),
+            gettext("公示开始日期"),
+            gettext("公示结束日期"),
+            gettext("状态"),
+            gettext("推荐数"),
+            gettext("审核通过数"),
+            gettext("公示异议取消数"),
+            gettext("授予数"),
+        ],
+    )
+    for r in honours["rounds"]:
+        sheet.append(
+            [
+                r["title"],
+                r["honour"],
+                r["level"],
+                r["quota"],
+                *(
+                    datetime.date.fromisoformat(r[key]) if r[key] else None
+                    for key in ("opens_on", "closes_on", "publicity_starts_on", "publicity_ends_on")
+                ),
+                r["status"],
+                r["submitted"],
+                r["accepted"],
+                r.get("objected", 0),
+                r["approved"],
+            ]
+        )
+        for column in (5, 6, 7, 8):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
+    if not honours["rounds"]:
+        sheet.append([gettext("本期没有推评活动。")])
+
+
 def _table(
     book: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: dict[int, str]
 ) -> None:
@@ -297,6 +427,7 @@ def report_workbook(content: ReportContent) -> bytes:
     _groups(book, gettext("规上与规下"), content.snapshot["above_scale"])
     _skills(book, content)
     _institutes(book, content)
+    _honours(book, content)
     _table(
         book,
         gettext("按企业"),

@@ -31,6 +31,7 @@ from tests.factories import (
     CourseFactory,
     EmploymentFactory,
     EnterpriseFactory,
+    HonourFactory,
     SkillCertificateFactory,
     TrainingRecordFactory,
     WorkerFactory,
@@ -86,6 +87,16 @@ records = st.lists(
 results = st.lists(
     st.tuples(st.sampled_from(["一等奖", "第3名", ""]), st.sampled_from(WINDOW_DATES)), max_size=2
 )
+# A person's honours (name, 年度) around the day's year: the honours app's sets (model workers,
+# craftsmen) count those of a year up to the day's.
+PERSON_HONOUR_NAMES = ["model_worker", "craftsman", "outstanding_craftsman", "excellent_worker"]
+honours = st.lists(
+    st.tuples(
+        st.sampled_from(PERSON_HONOUR_NAMES), st.sampled_from([2020, DAY.year, DAY.year + 1])
+    ),
+    max_size=3,
+    unique=True,
+)
 people = st.lists(
     st.tuples(
         st.booleans(),  # member
@@ -98,6 +109,7 @@ people = st.lists(
         certificates,
         records,
         results,
+        honours,
     ),
     min_size=6,
     max_size=6,
@@ -117,7 +129,7 @@ def expected(workers, enterprises, employments):
     for worker_id, enterprise_id, frontline, hired, departed, contract in employments:
         if hired > DAY or (departed is not None and departed <= DAY):
             continue
-        member, joined, political, skill, left, certs, trainings, prizes = workers[worker_id]
+        member, joined, political, skill, left, certs, trainings, prizes, held = workers[worker_id]
         rank = max(
             [SKILL_LEVEL_RANK.get(skill, 0)]
             + [SKILL_LEVEL_RANK[level] for level, issued in certs if issued <= DAY]
@@ -136,7 +148,11 @@ def expected(workers, enterprises, employments):
             "technicians_stable": rank >= TECHNICIAN_RANK and contract in STABLE_CONTRACT_TYPES,
             "trained": trained,
             "frontline_trained": frontline and trained,
-            "awardees": any(prize and in_window(held) for prize, held in prizes),
+            "awardees": any(prize and in_window(day) for prize, day in prizes),
+            "model_workers": any(n == "model_worker" and y <= DAY.year for n, y in held),
+            "craftsmen": any(
+                n in ("craftsman", "outstanding_craftsman") and y <= DAY.year for n, y in held
+            ),
         }
         worker_amounts = {
             "certificates": sum(1 for _level, issued in certs if in_window(issued)),
@@ -193,7 +209,7 @@ def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
             EnterpriseFactory(village=other_village, park=None, is_above_scale=True),
         ]
         workers = []
-        for member, joined, political, skill, left, certs, trainings, prizes in people:
+        for member, joined, political, skill, left, certs, trainings, prizes, held in people:
             worker = WorkerFactory(
                 is_union_member=member,
                 union_joined_on=joined,
@@ -210,8 +226,10 @@ def test_figures_equal_distinct_counts_of_active_workers(people, jobs):
                     hours=hours,
                     is_completed=done,
                 )
-            for prize, held in prizes:
-                CompetitionResultFactory(worker=worker, competition__held_on=held, prize=prize)
+            for prize, held_on in prizes:
+                CompetitionResultFactory(worker=worker, competition__held_on=held_on, prize=prize)
+            for name, year in held:
+                HonourFactory(worker=worker, name=name, year=year)
             workers.append(worker)
         kept = []
         for worker, enterprise, frontline, hired, departed, contract in jobs:
