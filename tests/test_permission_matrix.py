@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core.roles import Role
 from imports.models import ImportRecord
@@ -32,6 +33,8 @@ from tests.factories import (
     FeedbackAttachmentFactory,
     FundNoticeFactory,
     ImportRecordFactory,
+    NominationFactory,
+    NominationRoundFactory,
     ReportRunFactory,
     UserFactory,
     WorkerFactory,
@@ -131,6 +134,24 @@ PAGES: dict[str, frozenset[str] | str] = {
     # without the 学习档案 (its download is not found for them).
     "training:learning_record_export": frozenset({STAFF, HR}),
     "training:competitions_template": frozenset({STAFF}),
+    "honors:honours_template": frozenset({STAFF}),
+    # Nomination rounds (issue 14): HR nominate for their enterprise, staff review; a 公示 is a
+    # public notice once started (every role but the work list's reporters).
+    "honors:nominations": frozenset({STAFF, HR}),
+    "honors:nominate": frozenset({STAFF, HR}),
+    "honors:nomination_edit": frozenset({STAFF, HR}),
+    "honors:nomination_withdraw": POST_ONLY,
+    "honors:nomination_attachment": frozenset({STAFF, HR}),
+    "honors:rounds": frozenset({STAFF, HR, UNION, OFFICIAL}),
+    "honors:round_detail": frozenset({STAFF}),
+    "honors:publicity": frozenset({STAFF, HR, UNION, OFFICIAL}),
+    "honors:publicity_export": frozenset({STAFF, HR, UNION, OFFICIAL}),
+    # The craftsman pool (names, employer, post, skill level): staff and union officers; staff
+    # alone add and remove by hand. Studios: HR see their own enterprises' (issue 14).
+    "honors:craftsmen": frozenset({STAFF, UNION}),
+    "honors:craftsmen_change": POST_ONLY,
+    "honors:craftsmen_export": frozenset({STAFF, UNION}),
+    "honors:studios": frozenset({STAFF, HR, UNION}),
     "worklist:list": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:detail": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:attachment": frozenset({STAFF, OFFICIAL, WORKLIST}),
@@ -216,6 +237,18 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "compliance.FactoryAffairsDisclosure": {STAFF: ALL, UNION: "v"},
     "compliance.CollectiveWageContract": {STAFF: ALL, UNION: "v"},
     "compliance.LabourInspection": {STAFF: ALL},
+    # The honour register (issue 14): nothing is deleted; honours are public, so union officers
+    # read it.
+    "honors.Honour": {STAFF: "vac", UNION: "v"},
+    # Rounds are opened and changed through honors.services, never deleted; nominations are
+    # read-only in the admin (HR write them on their pages, staff review on the round page).
+    "honors.NominationRound": {STAFF: "vac"},
+    "honors.Nomination": {STAFF: "v"},
+    # The craftsman pool's criteria (deleting one deactivates it) and its manual changes (kept
+    # as made: added, never changed or deleted); the studios with their results inline.
+    "honors.CraftsmanCriterion": {STAFF: ALL},
+    "honors.CraftsmanPoolChange": {STAFF: "va"},
+    "honors.InnovationStudio": {STAFF: ALL},
     "reports.ReportRun": {STAFF: "vd"},
     # A download log, yet staff may delete a row of it (reports/admin.py: to review).
     "reports.ReportDownload": {STAFF: "vd"},
@@ -328,6 +361,23 @@ def world(roles):
         "attachment": FeedbackAttachmentFactory(),
     }
     objects["task"] = objects["attachment"].feedback.task
+    # Issue 14: an open round, and a round on 公示 with the own enterprise's nomination.
+    objects["open_round"] = NominationRoundFactory()
+    today = timezone.localdate()
+    objects["nomination"] = NominationFactory(
+        round=NominationRoundFactory(
+            status="publicity",
+            opens_on=today - datetime.timedelta(days=20),
+            closes_on=today - datetime.timedelta(days=2),
+            publicity_starts_on=today,
+            publicity_ends_on=today + datetime.timedelta(days=6),
+        ),
+        enterprise=own,
+        worker=worker,
+        employed=False,
+        status="accepted",
+    )
+    objects["nomination"].attachment.save("deeds.pdf", ContentFile(b"%PDF-1.4 deeds"))
     objects["run"].file.save("报告.xlsx", ContentFile(b"report"))
     # One object of every model registered in the admin.
     instances: dict[str, models.Model | None] = {}
@@ -389,6 +439,25 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
         "worklist:list": reverse("worklist:list"),
         "worklist:detail": reverse("worklist:detail", args=[world["task"].pk]),
         "worklist:attachment": reverse("worklist:attachment", args=[world["attachment"].pk]),
+        "honors:nominations": reverse("honors:nominations"),
+        "honors:nominate": reverse("honors:nominate", args=[world["open_round"].pk, own.pk]),
+        "honors:nomination_edit": reverse("honors:nomination_edit", args=[world["nomination"].pk]),
+        "honors:nomination_withdraw": reverse(
+            "honors:nomination_withdraw", args=[world["nomination"].pk]
+        ),
+        "honors:nomination_attachment": reverse(
+            "honors:nomination_attachment", args=[world["nomination"].pk]
+        ),
+        "honors:rounds": reverse("honors:rounds"),
+        "honors:round_detail": reverse("honors:round_detail", args=[world["nomination"].round_id]),
+        "honors:publicity": reverse("honors:publicity", args=[world["nomination"].round_id]),
+        "honors:publicity_export": reverse(
+            "honors:publicity_export", args=[world["nomination"].round_id]
+        ),
+        "honors:craftsmen": reverse("honors:craftsmen"),
+        "honors:craftsmen_change": reverse("honors:craftsmen_change"),
+        "honors:craftsmen_export": reverse("honors:craftsmen_export"),
+        "honors:studios": reverse("honors:studios"),
         "admin:login": reverse("admin:login"),
         "admin:logout": reverse("admin:logout"),
         "admin:index": reverse("admin:index"),
