@@ -159,21 +159,7 @@ class NominationRoundAdmin(ServiceModelAdmin):
     list_filter = ["status", "year", "honour_name"]
     search_fields = ["title"]
     fields = [
-        "title",
-        "honour_name",
-        "level",
-        "year",
-        "quota",
-        "opens_on",
-        "closes_on",
-        "criteria",
-        "awarding_body",
-        "document_number",
-        "require_active_employment",
-        "require_union",
-        "require_democratic_management",
-        "require_no_open_inspection",
-        "min_frontline_share",
+        *ROUND_FIELDS,
         "status",
         "publicity_starts_on",
         "publicity_ends_on",
