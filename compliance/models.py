@@ -5,6 +5,7 @@ contracts with their expiry; and labour inspections with their corrections (seed
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,7 +14,38 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class WorkersCongressSession(models.Model):
+class EnteredRecord(models.Model):
+    """Who entered a democratic-management record and whether staff confirmed it (issue 15:
+    HR enter their own enterprise's records, staff confirm them; only confirmed records count
+    in the figures). A record staff enter is confirmed when it is saved."""
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class WorkersCongressSession(EnteredRecord):
     """职代会: one session of an enterprise's workers' congress."""
 
     enterprise = models.ForeignKey(
@@ -48,7 +80,7 @@ class WorkersCongressSession(models.Model):
         return "%s %s" % (self.enterprise, self.session)
 
 
-class FactoryAffairsDisclosure(models.Model):
+class FactoryAffairsDisclosure(EnteredRecord):
     """厂务公开: one item an enterprise made public to its workers."""
 
     enterprise = models.ForeignKey(
@@ -82,7 +114,7 @@ class CollectiveWageContractQuerySet(models.QuerySet):
         return self.filter(start_date__lte=day, end_date__gte=day)
 
 
-class CollectiveWageContract(models.Model):
+class CollectiveWageContract(EnteredRecord):
     """工资集体协商合同 (工资专项集体合同) of an enterprise, with its term; an enterprise
     covered by a 区域性 or 行业性 contract gets a record of its own with `covers_joint`."""
 
@@ -162,7 +194,22 @@ class LabourInspection(models.Model):
         on_delete=models.PROTECT,
         related_name="labour_inspections",
     )
+
+    class Kind(models.TextChoices):
+        """What a finding is about (seed measure 8: 劳动法律执法检查), for the figures by kind."""
+
+        CONTRACT = "contract", _("劳动合同")
+        WAGES = "wages", _("工资支付")
+        WORKING_HOURS = "working_hours", _("工作时间和休息休假")
+        SOCIAL_INSURANCE = "social_insurance", _("社会保险")
+        SAFETY = "safety", _("劳动安全卫生")
+        SPECIAL_PROTECTION = "special_protection", _("女职工和未成年工保护")
+        OTHER = "other", _("其他")
+
     inspected_on = models.DateField(_("检查日期"))
+    kind = models.CharField(
+        _("问题类别"), max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True
+    )
     subject = models.CharField(_("检查事项"), max_length=200)
     inspector = models.CharField(_("检查单位/检查人"), max_length=100, blank=True)
     findings = models.TextField(_("发现问题"), blank=True)

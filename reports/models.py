@@ -103,3 +103,123 @@ class ReportDownload(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.run, self.downloaded_at)
+
+
+class FigureTarget(models.Model):
+    """A target staff set for one report figure in one year (e.g. 2026 union_membership_rate
+    0.85); the summary sheet and the officials' page show each figure beside it (issue 15)."""
+
+    key = models.CharField(
+        _("指标"), max_length=60, help_text=_("报告指标的代码，如 union_membership_rate")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    # A rate as a fraction (0.85), a count as a whole number.
+    value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4)
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("指标目标")
+        verbose_name_plural = _("指标目标")
+        ordering = ["-year", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "year"],
+                name="one_target_per_figure_and_year",
+                violation_error_message=_("这个指标这一年度已设定目标。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.year, self.key)
+
+
+class BaselinePeriod(models.Model):
+    """The period whose figures are the reform's baseline (the plan started on 2021-07-01, so
+    by default 2021Q3); the newest row marked current is the one shown."""
+
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=ReportRun.Kind.choices, default=ReportRun.Kind.QUARTERLY
+    )
+    period = models.CharField(_("基期"), max_length=7, help_text=_("如 2021Q3"))
+    is_current = models.BooleanField(_("当前基期"), default=True)
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("基期")
+        verbose_name_plural = _("基期")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(is_current=True),
+                name="one_current_baseline_per_kind",
+                violation_error_message=_("每类报告只能有一个当前基期。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.period
+
+
+class ReportNarrative(models.Model):
+    """The written progress section of a period's report (工作开展情况, 存在问题, 下步打算).
+    Plain text with paragraphs (blank lines) and list items (lines starting "- " or "1."), never
+    HTML. A published version is never edited: editing it makes the next version; officials see
+    the newest published one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=ReportRun.Kind.choices, default=ReportRun.Kind.QUARTERLY
+    )
+    period = models.CharField(_("期间"), max_length=7)
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    work_done = models.TextField(_("工作开展情况"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步打算"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撰写人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("进展情况")
+        verbose_name_plural = _("进展情况")
+        ordering = ["-period", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "version"], name="one_narrative_version_number"
+            ),
+            # One draft per period at a time: staff edit it until they publish it.
+            models.UniqueConstraint(
+                fields=["kind", "period"],
+                condition=Q(status="draft"),
+                name="one_narrative_draft_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s v%d" % (self.get_kind_display(), self.period, self.version)

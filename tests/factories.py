@@ -492,6 +492,8 @@ class WorkersCongressSessionFactory(factory.django.DjangoModelFactory):
     delegates = 35
     topics = "审议年度工资调整方案"
     resolutions = "通过"
+    # Entered or confirmed by staff: counts in the figures (issue 15).
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class FactoryAffairsDisclosureFactory(factory.django.DjangoModelFactory):
@@ -503,6 +505,8 @@ class FactoryAffairsDisclosureFactory(factory.django.DjangoModelFactory):
     subject = "年度职工教育培训经费使用情况"
     channel = "公开栏"
     content = "2025年度教育培训经费提取与使用明细。"
+    # Entered or confirmed by staff: counts in the figures (issue 15).
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class CollectiveWageContractFactory(factory.django.DjangoModelFactory):
@@ -516,6 +520,8 @@ class CollectiveWageContractFactory(factory.django.DjangoModelFactory):
     start_date = factory.SelfAttribute("signed_on")
     end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=3 * 365))
     wage_increase_percent = Decimal("5.50")
+    # Entered or confirmed by staff: counts in the figures (issue 15).
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class LabourInspectionFactory(factory.django.DjangoModelFactory):
@@ -526,6 +532,7 @@ class LabourInspectionFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     inspected_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+    kind = "contract"
     subject = "劳动合同签订情况"
     inspector = "嵊州市劳动保障监察大队"
     findings = "部分职工未签订书面劳动合同。"
@@ -834,3 +841,42 @@ class StudioYearResultFactory(factory.django.DjangoModelFactory):
     process_improvements = 5
     savings_yuan = Decimal("120000.00")
     trainees = 30
+
+
+# --- report targets, baseline and the written progress section (issue 15) --------------------
+
+
+class FigureTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.FigureTarget"
+
+    key = "union_membership_rate"
+    year = factory.Sequence(lambda n: 2000 + n)
+    value = Decimal("0.8500")
+
+
+class BaselinePeriodFactory(factory.django.DjangoModelFactory):
+    """A baseline that is not the current one (the migration seeds the current 2021Q3)."""
+
+    class Meta:
+        model = "reports.BaselinePeriod"
+
+    kind = "quarterly"
+    period = "2021Q3"
+    is_current = False
+
+
+class ReportNarrativeFactory(factory.django.DjangoModelFactory):
+    """A published version of a quarter's progress section."""
+
+    class Meta:
+        model = "reports.ReportNarrative"
+
+    kind = "quarterly"
+    period = factory.Sequence(lambda n: "%dQ%d" % (2000 + n // 4, n % 4 + 1))
+    version = 1
+    status = "published"
+    work_done = "一、加强组织领导。\n\n- 召开产改工作推进会2次；\n- 完成花名册更新。"
+    problems = "部分小微企业建会率偏低。"
+    next_steps = "1. 推进联合工会建设；\n2. 开展技能比武。"
+    published_at = factory.LazyFunction(timezone.now)
