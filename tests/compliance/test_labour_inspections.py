@@ -244,6 +244,7 @@ def form_data(enterprise, today, **fields) -> dict[str, str]:
         "enterprise": str(enterprise.pk),
         "inspected_on": str(today - 30 * DAY),
         "inspector": "嵊州市人力社保局劳动保障监察大队",
+        "kind": "contract",  # 问题类别 (issue 15)
         "subject": "劳动合同签订",
         "findings": "3名职工未签订书面劳动合同",
         "corrections_required": "一个月内补签",

@@ -25,6 +25,7 @@ def inspection_data(enterprise, **changes):
         "enterprise": str(enterprise.pk),
         "inspected_on": "2024-03-01",
         "inspector": "市劳动监察大队",
+        "kind": "contract",  # 问题类别 (issue 15)
         "subject": "劳动合同签订",
         "findings": "3人未签劳动合同",
         "corrections_required": "补签劳动合同",
