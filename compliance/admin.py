@@ -1,8 +1,9 @@
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import (
@@ -21,6 +22,7 @@ from compliance.selectors import (
 from compliance.services import (
     collective_wage_contract_delete,
     collective_wage_contract_save,
+    democratic_record_confirm,
     factory_affairs_disclosure_delete,
     factory_affairs_disclosure_save,
     labour_inspection_delete,
@@ -29,14 +31,61 @@ from compliance.services import (
     workers_congress_session_save,
 )
 from core.admin import ServiceModelAdmin
+from core.roles import is_sub_district_staff
 from imports.admin import XlsxExportMixin
 
 ENTERPRISE_FILTERS = ["enterprise__village", "enterprise__park", "enterprise__is_above_scale"]
 ENTERPRISE_SEARCH = ["enterprise__name", "=enterprise__uscc"]
+# Who entered and confirmed a record: set by compliance.services, never typed (issue 15).
+ENTRY_READONLY = ["entered_by", "confirmed_by", "confirmed_at"]
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("确认状态")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("待确认")), ("yes", _("已确认"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        return queryset
+
+
+class DemocraticRecordAdminMixin(admin.ModelAdmin):
+    """HR-entered records wait for staff confirmation (issue 15): the status column and
+    filter, who entered and confirmed each (read-only), and the confirm action (staff)."""
+
+    actions = ["confirm_selected"]
+    list_select_related = ["enterprise", "enterprise__village", "entered_by"]
+
+    @admin.display(description=_("已确认"), boolean=True)
+    def is_confirmed(self, record) -> bool:
+        return record.confirmed_at is not None
+
+    def has_confirm_permission(self, request: HttpRequest) -> bool:
+        return is_sub_district_staff(request.user)
+
+    @admin.action(description=_("确认所选记录"), permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        confirmed = sum(
+            democratic_record_confirm(user=request.user, record=record) for record in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("已确认 %(count)s 条记录。", "已确认 %(count)s 条记录。", confirmed)
+            % {"count": confirmed},
+            messages.SUCCESS,
+        )
+        if confirmed == 0:
+            self.message_user(request, gettext("所选记录此前均已确认。"), messages.INFO)
 
 
 @admin.register(WorkersCongressSession)
-class WorkersCongressSessionAdmin(XlsxExportMixin, ServiceModelAdmin):
+class WorkersCongressSessionAdmin(DemocraticRecordAdminMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("企业名称"), "enterprise__name"),
         (_("统一社会信用代码"), "enterprise__uscc"),
@@ -45,8 +94,16 @@ class WorkersCongressSessionAdmin(XlsxExportMixin, ServiceModelAdmin):
         (_("召开日期"), "held_on"),
         (_("职工代表人数"), "delegates"),
     ]
-    list_display = ["enterprise", "session", "held_on", "delegates", "enterprise__village"]
-    list_filter = [*ENTERPRISE_FILTERS, "held_on"]
+    list_display = [
+        "enterprise",
+        "session",
+        "held_on",
+        "delegates",
+        "enterprise__village",
+        "is_confirmed",
+    ]
+    list_filter = [ConfirmedFilter, *ENTERPRISE_FILTERS, "held_on"]
+    readonly_fields = ENTRY_READONLY
     search_fields = [*ENTERPRISE_SEARCH, "session"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["enterprise"]
@@ -62,7 +119,7 @@ class WorkersCongressSessionAdmin(XlsxExportMixin, ServiceModelAdmin):
 
 
 @admin.register(FactoryAffairsDisclosure)
-class FactoryAffairsDisclosureAdmin(XlsxExportMixin, ServiceModelAdmin):
+class FactoryAffairsDisclosureAdmin(DemocraticRecordAdminMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("企业名称"), "enterprise__name"),
         (_("统一社会信用代码"), "enterprise__uscc"),
@@ -70,8 +127,16 @@ class FactoryAffairsDisclosureAdmin(XlsxExportMixin, ServiceModelAdmin):
         (_("公开事项"), "subject"),
         (_("公开形式"), "channel"),
     ]
-    list_display = ["enterprise", "subject", "channel", "disclosed_on", "enterprise__village"]
-    list_filter = [*ENTERPRISE_FILTERS, "channel", "disclosed_on"]
+    list_display = [
+        "enterprise",
+        "subject",
+        "channel",
+        "disclosed_on",
+        "enterprise__village",
+        "is_confirmed",
+    ]
+    list_filter = [ConfirmedFilter, *ENTERPRISE_FILTERS, "channel", "disclosed_on"]
+    readonly_fields = ENTRY_READONLY
     search_fields = [*ENTERPRISE_SEARCH, "subject"]
     date_hierarchy = "disclosed_on"
     autocomplete_fields = ["enterprise"]
@@ -114,7 +179,7 @@ class WageContractStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(CollectiveWageContract)
-class CollectiveWageContractAdmin(XlsxExportMixin, ServiceModelAdmin):
+class CollectiveWageContractAdmin(DemocraticRecordAdminMixin, XlsxExportMixin, ServiceModelAdmin):
     export_columns = [
         (_("企业名称"), "enterprise__name"),
         (_("统一社会信用代码"), "enterprise__uscc"),
@@ -133,9 +198,11 @@ class CollectiveWageContractAdmin(XlsxExportMixin, ServiceModelAdmin):
         "wage_increase_percent",
         "covers_joint",
         "enterprise__village",
+        "is_confirmed",
     ]
     list_filter = [
         WageContractStatusFilter,
+        ConfirmedFilter,
         *ENTERPRISE_FILTERS,
         "covers_joint",
         "signed_on",
@@ -151,7 +218,9 @@ class CollectiveWageContractAdmin(XlsxExportMixin, ServiceModelAdmin):
         "wage_increase_percent",
         "covers_joint",
         "notes",
+        *ENTRY_READONLY,
     ]
+    readonly_fields = ENTRY_READONLY
 
     def get_queryset(self, request: HttpRequest):
         return wage_contracts_visible_to(request.user)
@@ -198,6 +267,7 @@ class LabourInspectionAdmin(XlsxExportMixin, ServiceModelAdmin):
         (_("企业名称"), "enterprise__name"),
         (_("统一社会信用代码"), "enterprise__uscc"),
         (_("检查日期"), "inspected_on"),
+        (_("问题类别"), "kind"),
         (_("检查事项"), "subject"),
         (_("检查单位/检查人"), "inspector"),
         (_("整改期限"), "deadline"),
@@ -207,19 +277,27 @@ class LabourInspectionAdmin(XlsxExportMixin, ServiceModelAdmin):
     list_display = [
         "enterprise",
         "inspected_on",
+        "kind",
         "subject",
         "deadline",
         "is_closed",
         "overdue_today",
         "enterprise__village",
     ]
-    list_filter = [InspectionStatusFilter, "is_closed", *ENTERPRISE_FILTERS, "inspected_on"]
+    list_filter = [
+        InspectionStatusFilter,
+        "kind",
+        "is_closed",
+        *ENTERPRISE_FILTERS,
+        "inspected_on",
+    ]
     search_fields = [*ENTERPRISE_SEARCH, "subject"]
     date_hierarchy = "inspected_on"
     autocomplete_fields = ["enterprise"]
     fields = [
         "enterprise",
         ("inspected_on", "inspector"),
+        "kind",
         "subject",
         "findings",
         "corrections_required",

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -23,6 +24,7 @@ from compliance.models import (
     LabourInspection,
     WorkersCongressSession,
 )
+from core.periods import Quarter
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
@@ -69,17 +71,58 @@ def _enterprises(enterprises: QuerySet[Enterprise] | None) -> QuerySet[Enterpris
     return Enterprise.objects.all() if enterprises is None else enterprises
 
 
+# Only records staff entered or confirmed count in any figure or list of who has what (issue
+# 15): an HR entry waits for a staff member's confirmation. Whether it was confirmed before or
+# after the day asked about does not matter: once confirmed, the record counts for the dates it
+# names (a report frozen earlier keeps what it froze).
+CONFIRMED = Q(confirmed_at__isnull=False)
+
+
+def twelve_months_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def _wage_contract_in_force(as_of: datetime.date) -> Exists:
     return Exists(
-        CollectiveWageContract.objects.in_force_on(as_of).filter(enterprise=OuterRef("pk"))
+        CollectiveWageContract.objects.in_force_on(as_of).filter(
+            CONFIRMED, enterprise=OuterRef("pk")
+        )
+    )
+
+
+def _congress_held_within_year(as_of: datetime.date) -> Exists:
+    """A confirmed 职代会 held in (as_of − 12 months, as_of]: one held exactly a year before
+    no longer counts."""
+    return Exists(
+        WorkersCongressSession.objects.filter(
+            CONFIRMED,
+            enterprise=OuterRef("pk"),
+            held_on__gt=twelve_months_before(as_of),
+            held_on__lte=as_of,
+        )
+    )
+
+
+def _disclosed_between(start: datetime.date, end: datetime.date) -> Exists:
+    return Exists(
+        FactoryAffairsDisclosure.objects.filter(
+            CONFIRMED,
+            enterprise=OuterRef("pk"),
+            disclosed_on__gte=start,
+            disclosed_on__lte=end,
+        )
     )
 
 
 def enterprises_without_wage_contract(
     as_of: datetime.date, enterprises: QuerySet[Enterprise] | None = None
 ) -> QuerySet[Enterprise]:
-    """Enterprises with no wage contract in force on `as_of` (an expired or a not yet started
-    one does not count), above-scale first, then by name."""
+    """Enterprises with no confirmed wage contract in force on `as_of` (an expired or a not
+    yet started one does not count), above-scale first, then by name."""
     return (
         _enterprises(enterprises)
         .filter(~_wage_contract_in_force(as_of))
@@ -92,7 +135,9 @@ def _count_in_year(model: type[Model], date_field: str, year: int) -> Coalesce:
     # A correlated count per relation: counting two reverse relations over joins would
     # multiply each enterprise's rows by every year's records of both.
     counts = (
-        model._default_manager.filter(enterprise=OuterRef("pk"), **{"%s__year" % date_field: year})
+        model._default_manager.filter(
+            CONFIRMED, enterprise=OuterRef("pk"), **{"%s__year" % date_field: year}
+        )
         .order_by()
         .values("enterprise")
         .annotate(n=Count("pk"))
@@ -102,17 +147,29 @@ def _count_in_year(model: type[Model], date_field: str, year: int) -> Coalesce:
 
 
 def democratic_management_summary(
-    as_of: datetime.date, year: int, enterprises: QuerySet[Enterprise] | None = None
+    as_of: datetime.date,
+    year: int | None = None,
+    enterprises: QuerySet[Enterprise] | None = None,
+    *,
+    quarter_start: datetime.date | None = None,
 ) -> QuerySet[Enterprise]:
-    """Enterprises, in one query, annotated with `congress_sessions` (职代会 held in `year`),
-    `disclosures` (厂务公开 items in `year`) and `has_wage_contract` (one in force on
-    `as_of`); above-scale first, then by name."""
+    """Enterprises, in one query, annotated with (confirmed records only):
+    - `congress_sessions` (职代会 held in `year`, default the year of `as_of`) and
+      `held_congress` (one held in the 12 months up to `as_of`, seed measure 9);
+    - `disclosures` (厂务公开 items in `year`) and `disclosed` (one published from
+      `quarter_start`, default the first day of the quarter of `as_of`, up to `as_of`);
+    - `has_wage_contract` (one in force on `as_of`);
+    above-scale first, then by name."""
+    year = as_of.year if year is None else year
+    start = Quarter.of(as_of).start if quarter_start is None else quarter_start
     return (
         _enterprises(enterprises)
         .select_related("village", "park")
         .annotate(
             congress_sessions=_count_in_year(WorkersCongressSession, "held_on", year),
             disclosures=_count_in_year(FactoryAffairsDisclosure, "disclosed_on", year),
+            held_congress=_congress_held_within_year(as_of),
+            disclosed=_disclosed_between(start, as_of),
             has_wage_contract=_wage_contract_in_force(as_of),
         )
         .order_by("-is_above_scale", "name", "pk")
@@ -140,3 +197,52 @@ def labour_inspections_overdue(day: datetime.date) -> QuerySet[LabourInspection]
         .select_related(*_ENTERPRISE)
         .order_by("deadline", "enterprise__name", "pk")
     )
+
+
+# --- HR-entered records awaiting staff confirmation (issue 15) ---------------------------------
+
+# The three kinds of democratic-management record HR enter, by the name their pages use.
+RECORD_KINDS: dict[
+    str, type[WorkersCongressSession | FactoryAffairsDisclosure | CollectiveWageContract]
+] = {
+    "congress": WorkersCongressSession,
+    "disclosure": FactoryAffairsDisclosure,
+    "wage_contract": CollectiveWageContract,
+}
+_RECORD_ORDER = {
+    "congress": ("-held_on", "pk"),
+    "disclosure": ("-disclosed_on", "pk"),
+    "wage_contract": ("-end_date", "pk"),
+}
+
+
+def democratic_records_visible_to(user: Any, kind: str) -> QuerySet[Any]:
+    """One kind's records the user may see (`_visible_to`), with who entered and confirmed
+    them; an unknown kind is none."""
+    model = RECORD_KINDS.get(kind)
+    if model is None:
+        return WorkersCongressSession.objects.none()
+    return (
+        _visible_to(model._default_manager.all(), user)
+        .select_related("entered_by", "confirmed_by")
+        .order_by(*_RECORD_ORDER[kind])
+    )
+
+
+def democratic_records_of_enterprise(user: Any, enterprise: Enterprise) -> dict[str, QuerySet[Any]]:
+    """The enterprise's 职代会, 厂务公开 and wage contracts the user may see, newest first."""
+    return {
+        kind: democratic_records_visible_to(user, kind).filter(enterprise=enterprise)
+        for kind in RECORD_KINDS
+    }
+
+
+def democratic_records_pending(user: Any) -> dict[str, QuerySet[Any]]:
+    """Records not yet confirmed by staff, oldest entry first (the staff review list; union
+    officers read it)."""
+    return {
+        kind: democratic_records_visible_to(user, kind)
+        .filter(confirmed_at__isnull=True)
+        .order_by("created_at", "pk")
+        for kind in RECORD_KINDS
+    }

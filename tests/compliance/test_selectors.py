@@ -23,6 +23,8 @@ from tests.factories import EnterpriseFactory
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 9, 30)
 DAY_60 = datetime.date(2026, 11, 29)
+# Entered or confirmed by staff: only confirmed records count (issue 15).
+CONFIRMED_AT = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
 
 def day(iso: str) -> datetime.date:
@@ -35,13 +37,18 @@ def contract(enterprise, start: str, end: str, **fields) -> CollectiveWageContra
         signed_on=day(start),
         start_date=day(start),
         end_date=day(end),
-        **fields,
+        **{"confirmed_at": CONFIRMED_AT, **fields},
     )
 
 
 def congress(enterprise, held_on: str, session: str) -> None:
     WorkersCongressSession.objects.create(
-        enterprise=enterprise, held_on=day(held_on), session=session, delegates=30, topics="议题"
+        enterprise=enterprise,
+        held_on=day(held_on),
+        session=session,
+        delegates=30,
+        topics="议题",
+        confirmed_at=CONFIRMED_AT,
     )
 
 
@@ -52,6 +59,7 @@ def disclosure(enterprise, disclosed_on: str) -> None:
         subject="年度工资调整方案",
         channel="公开栏",
         content="内容",
+        confirmed_at=CONFIRMED_AT,
     )
 
 

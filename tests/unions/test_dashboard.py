@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.choices import PoliticalStatus
 from enterprises.models import IndustrialPark, Village
@@ -158,6 +159,8 @@ def test_wage_contracts_expiring_and_missing_are_listed(district, client, union_
         signed_on=datetime.date(2024, 1, 1),
         start_date=datetime.date(2024, 1, 1),
         end_date=AS_OF + datetime.timedelta(days=30),
+        # Entered (or confirmed) by staff: only confirmed records count (issue 15).
+        confirmed_at=timezone.now(),
     )
     client.force_login(union_user)
     body = client.get(reverse("unions:dashboard"), {"as_of": AS_OF.isoformat()}).content.decode()
