@@ -8,8 +8,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Quarter
-from reports.models import ReportDownload, ReportRun
-from reports.services import report_request
+from core.services import record_delete
+from reports.models import BaselinePeriod, FigureTarget, ReportDownload, ReportRun
+from reports.selectors import FIGURE_LABELS
+from reports.services import baseline_period_save, figure_target_save, report_request
+from reports.targets import baseline_period_check, target_keys, target_value_check
+from reports.targets import display as target_display
 
 
 class ReportRequestForm(forms.Form):
@@ -106,3 +110,95 @@ class ReportDownloadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- targets and the baseline (issue 15): staff only, written through the services ------------
+
+
+class FigureTargetForm(forms.ModelForm):
+    key = forms.ChoiceField(label=_("指标"), choices=())
+
+    class Meta:
+        model = FigureTarget
+        fields = ["key", "year", "value", "notes"]
+        help_texts = {
+            "value": _("比例类指标填 0 至 1 之间的小数（0.85 即 85%），人数、企业数填整数。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [("", "---------"), *target_keys()]
+
+    def clean(self):
+        cleaned = super().clean()
+        key, value = cleaned.get("key"), cleaned.get("value")
+        if key and value is not None:
+            try:
+                target_value_check(key, value)
+            except ValidationError as exc:
+                self.add_error("value", exc)
+        return cleaned
+
+
+@admin.register(FigureTarget)
+class FigureTargetAdmin(admin.ModelAdmin):
+    form = FigureTargetForm
+    list_display = ["year", "figure", "key", "shown_value", "notes", "updated_at"]
+    list_filter = ["year"]
+    search_fields = ["key", "notes"]
+
+    @admin.display(description=_("指标"), ordering="key")
+    def figure(self, obj: FigureTarget) -> str:
+        return str(FIGURE_LABELS.get(obj.key, obj.key))
+
+    @admin.display(description=_("目标值"), ordering="value")
+    def shown_value(self, obj: FigureTarget) -> str:
+        return target_display(obj.key, obj.value)
+
+    def save_model(self, request, obj, form, change):
+        figure_target_save(user=request.user, target=obj)
+
+    def delete_model(self, request, obj):
+        record_delete(actor=request.user, instance=obj, action="report.target_deleted")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class BaselinePeriodForm(forms.ModelForm):
+    class Meta:
+        model = BaselinePeriod
+        fields = ["kind", "period", "is_current", "notes"]
+        help_texts = {
+            "period": _("季度报告如 2021Q3，月度报告如 2021-07"),
+            "is_current": _("勾选后，原当前基期自动取消。"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, period = cleaned.get("kind"), cleaned.get("period")
+        if kind and period:
+            try:
+                cleaned["period"] = baseline_period_check(kind, period)
+            except ValidationError as exc:
+                self.add_error("period", exc)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # Skips the one-current-baseline-per-kind constraint here (the form's choice field
+        # checks the kind): the service un-marks the previous current one, then checks it all.
+        return {*super()._get_validation_exclusions(), "kind"}
+
+
+@admin.register(BaselinePeriod)
+class BaselinePeriodAdmin(admin.ModelAdmin):
+    form = BaselinePeriodForm
+    list_display = ["period", "kind", "is_current", "notes", "created_at"]
+    list_filter = ["kind", "is_current"]
+
+    def save_model(self, request, obj, form, change):
+        baseline_period_save(user=request.user, baseline=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of baselines stays; mark another one current instead
