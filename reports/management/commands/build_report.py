@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from reports.selectors import FIGURE_LABELS, quarter_report
-from reports.services import report_file_for, report_period_open
+from reports.services import report_docx_for, report_file_for, report_period_open
 
 
 class Command(BaseCommand):
@@ -16,7 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quarter", required=True, help="例如 2026Q4")
         parser.add_argument("--output", help="同时写出该季度的进展报告 .xlsx")
+        parser.add_argument(
+            "--docx", help="同时写出该季度的工作进展情况 Word 文档 .docx（含已发布的进展情况）"
+        )
         parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 对象")
+
+    def _write(self, path: str, data: bytes) -> None:
+        try:
+            Path(path).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(
+                gettext("无法写入 %(path)s：%(error)s") % {"path": path, "error": exc.strerror},
+                returncode=2,
+            ) from exc
+        self.stderr.write(gettext("已写出 %(path)s") % {"path": path})
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -38,6 +51,8 @@ class Command(BaseCommand):
                     returncode=2,
                 ) from exc
             self.stderr.write(gettext("已写出 %(path)s") % {"path": options["output"]})
+        if options["docx"]:
+            self._write(options["docx"], report_docx_for(period=period, kpis=report["kpis"]))
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
