@@ -63,6 +63,20 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "workers.view_employment",
         "workers.add_employment",
         "workers.change_employment",
+        # HR enter their enterprise's democratic-management records; staff confirm them, and
+        # HR change or withdraw only unconfirmed ones (compliance.services, issue 15).
+        "compliance.view_workerscongresssession",
+        "compliance.add_workerscongresssession",
+        "compliance.change_workerscongresssession",
+        "compliance.delete_workerscongresssession",
+        "compliance.view_factoryaffairsdisclosure",
+        "compliance.add_factoryaffairsdisclosure",
+        "compliance.change_factoryaffairsdisclosure",
+        "compliance.delete_factoryaffairsdisclosure",
+        "compliance.view_collectivewagecontract",
+        "compliance.add_collectivewagecontract",
+        "compliance.change_collectivewagecontract",
+        "compliance.delete_collectivewagecontract",
     ),
     # Union and membership data for all enterprises; read-only on workers.
     Role.UNION_OFFICER: (
@@ -89,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.view_workerscongresssession",
         "compliance.view_factoryaffairsdisclosure",
         "compliance.view_collectivewagecontract",
+        # The plan asks the union to supervise labour-law enforcement: read-only (issue 15).
+        "compliance.view_labourinspection",
         # Honours are public: union officers read the honour register (issue 14).
         "honors.view_honour",
     ),

@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("training/", include("training.urls")),
     path("worklist/", include("worklist.urls")),
     path("honors/", include("honors.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("party/", include("party.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

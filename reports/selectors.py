@@ -12,6 +12,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance.figures import DEMOCRATIC_FIGURE_KEYS, DEMOCRATIC_FIGURE_LABELS, democratic_figures
+from compliance.inspection_figures import (
+    INSPECTION_FIGURE_KEYS,
+    INSPECTION_FIGURE_LABELS,
+    inspection_figures,
+    inspection_snapshot,
+)
 from compliance.models import LabourInspection
 from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
 from core.periods import Month, Period, Quarter
@@ -25,12 +32,41 @@ from honors.figures import (
     honours_figures,
 )
 from honors.selectors import craftsman_pool_size, rounds_of_period, studio_results_by_group
+from party.figures import PARTY_FIGURE_KEYS, PARTY_FIGURE_LABELS, party_figures, party_snapshot
 from party.selectors import representative_figures
 from reports.models import ReportRun
 from training.figures import SKILLS_FIGURE_LABELS, skills_figures, skills_row
 from training.selectors import fund_figures
 from unions.selectors import coverage_dashboard, union_coverage_counts
 from workers.figures import worker_figures
+
+# Issue 15: what the report adds to DOMAIN.md's fund figures for the fund year.
+FUND_EXTRA_KEYS = (
+    "fund_extraction_compliance_rate",
+    "fund_frontline_compliance_rate",
+    "fund_total_shortfall",
+    "fund_undeclared_enterprises",
+)
+
+
+def fund_year_of(as_of: datetime.date) -> int:
+    """The year the fund figures cover: the year before the reported period's year; a year's
+    declaration is made once its payroll is known, after it ends (DOMAIN.md: fund_year)."""
+    return as_of.year - 1
+
+
+def fund_extra_figures(funds: dict[str, Any]) -> dict[str, Any]:
+    """FUND_EXTRA_KEYS from `training.selectors.fund_figures`: the shortfall as an exact
+    two-decimal string ("1234.50"), like training_hours."""
+    return {
+        "fund_extraction_compliance_rate": funds["fund_extraction_compliance_rate"],
+        "fund_frontline_compliance_rate": funds["fund_frontline_compliance_rate"],
+        "fund_total_shortfall": format(
+            funds["fund_total_shortfall"].quantize(Decimal("0.01")), "f"
+        ),
+        "fund_undeclared_enterprises": len(funds["enterprises_not_declared"]),
+    }
+
 
 # The keys of DOMAIN.md's report-figure table, in its order.
 DOMAIN_FIGURE_KEYS = (
@@ -50,7 +86,10 @@ DOMAIN_FIGURE_KEYS = (
     "skilled_worker_rate",
     "high_skilled_workers",
     "high_skilled_worker_rate",
+    # Issue 15: the Zhejiang convention, high-skilled ÷ skilled, beside the share of all workers.
+    "high_skilled_share_of_skilled",
     "technicians_total",
+    "fund_year",
     "fund_declarations",
     "fund_extraction_compliant",
     "fund_frontline_compliant",
@@ -75,6 +114,13 @@ FIGURE_KEYS = (
     "worker_representatives",
     "frontline_representatives",
     "frontline_representative_rate",
+    # Issue 15: the fund year's rates, shortfall and undeclared enterprises; party organisation
+    # (seed measure 1); labour inspections (seed measure 8).
+    *FUND_EXTRA_KEYS,
+    *PARTY_FIGURE_KEYS,
+    *INSPECTION_FIGURE_KEYS,
+    # Issue 15: democratic management (seed measure 9).
+    *DEMOCRATIC_FIGURE_KEYS,
 )
 
 FIGURE_LABELS = {
@@ -94,7 +140,9 @@ FIGURE_LABELS = {
     "skilled_worker_rate": _("技能人才占比"),
     "high_skilled_workers": _("高技能人才数"),
     "high_skilled_worker_rate": _("高技能人才占比"),
+    "high_skilled_share_of_skilled": _("高技能人才占技能人才比例"),
     "technicians_total": _("技师及以上人数"),
+    "fund_year": _("经费年度"),
     "fund_declarations": _("教育培训经费申报数"),
     "fund_extraction_compliant": _("经费足额提取（8%）企业数"),
     "fund_frontline_compliant": _("一线使用达标（60%）企业数"),
@@ -103,19 +151,35 @@ FIGURE_LABELS = {
     "worker_representatives": _("产业工人代表（党代表、人大代表、政协委员、群团挂兼职）人数"),
     "frontline_representatives": _("其中一线职工人数"),
     "frontline_representative_rate": _("代表中一线职工比例"),
+    "fund_extraction_compliance_rate": _("经费足额提取达标率"),
+    "fund_frontline_compliance_rate": _("一线使用达标率"),
+    "fund_total_shortfall": _("教育培训经费提取缺口合计（元）"),
+    "fund_undeclared_enterprises": _("未申报教育培训经费企业数"),
+    **PARTY_FIGURE_LABELS,
+    **INSPECTION_FIGURE_LABELS,
+    **DEMOCRATIC_FIGURE_LABELS,
 }
-RATE_KEYS = frozenset(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key)
+RATE_KEYS = frozenset(
+    {
+        *(key for key in FIGURE_KEYS if key.endswith("_rate") or "_rate_" in key),
+        "high_skilled_share_of_skilled",  # a rate named as a share (issue 15)
+    }
+)
 # Exact decimals, kept as strings in the JSON ("1234.5"); shown and compared as numbers.
-DECIMAL_KEYS = frozenset({"training_hours"})
+DECIMAL_KEYS = frozenset({"training_hours", "fund_total_shortfall"})
 
 
 def report_figures(
-    *, as_of: datetime.date, workers: dict[str, int] | None = None
+    *,
+    as_of: datetime.date,
+    workers: dict[str, int] | None = None,
+    democratic: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every figure of DOMAIN.md's table as of `as_of`, in the table's order.
 
     `workers` may pass the overall worker counts of `workers.figures.worker_figures` (with
-    `sets=True`) for the same date when the caller has them already (the report snapshot).
+    `sets=True`) for the same date when the caller has them already (the report snapshot), and
+    `democratic` what `compliance.figures.democratic_figures` returns for it.
     """
     enterprises = Enterprise.objects.aggregate(
         total=Count("pk"), above_scale=Count("pk", filter=Q(is_above_scale=True))
@@ -124,10 +188,13 @@ def report_figures(
     with_union = coverage["with_union"]
     above_scale_with_union = coverage["above_scale_with_union"]
 
+    by_enterprise = None
     if workers is None:
-        workers = worker_figures(as_of, ("overall",), sets=True)["overall"][None]
-    # Declarations for the quarter's year, each against that year's rule (DOMAIN.md).
-    funds = fund_figures(as_of.year)
+        computed = worker_figures(as_of, ("overall", "enterprise"), sets=True)
+        workers, by_enterprise = computed["overall"][None], computed["enterprise"]
+    # Declarations for the fund year, each against that year's rule (DOMAIN.md: fund_year).
+    fund_year = fund_year_of(as_of)
+    funds = fund_figures(fund_year)
 
     figures = {
         "enterprises_total": enterprises["total"],
@@ -148,7 +215,9 @@ def report_figures(
         "skilled_worker_rate": rate(workers["skilled"], workers["workers"]),
         "high_skilled_workers": workers["high_skilled"],
         "high_skilled_worker_rate": rate(workers["high_skilled"], workers["workers"]),
+        "high_skilled_share_of_skilled": rate(workers["high_skilled"], workers["skilled"]),
         "technicians_total": workers["technicians"],
+        "fund_year": fund_year,
         "fund_declarations": funds["fund_declarations"],
         "fund_extraction_compliant": funds["fund_extraction_compliant"],
         "fund_frontline_compliant": funds["fund_frontline_compliant"],
@@ -161,6 +230,14 @@ def report_figures(
     figures["worker_representatives"] = representatives["representatives"]
     figures["frontline_representatives"] = representatives["frontline_representatives"]
     figures["frontline_representative_rate"] = representatives["frontline_representative_rate"]
+    # Issue 15 (helper 5): fund year's rates, party organisation, labour inspections.
+    figures.update(fund_extra_figures(funds))
+    figures.update(party_figures(as_of, enterprises_total=enterprises["total"]))
+    figures.update(inspection_figures(as_of))
+    # Issue 15 (helper 6): democratic management; the snapshot's 民主管理 part is the same pass.
+    if democratic is None:
+        democratic = democratic_figures(as_of, by_enterprise)
+    figures.update({key: democratic["kpis"][key] for key in DEMOCRATIC_FIGURE_KEYS})
     assert tuple(figures) == FIGURE_KEYS  # nosec B101 # an internal invariant, not an input check
     return figures
 
@@ -302,12 +379,18 @@ def report_snapshot(
     if workers is None:
         workers = worker_figures(as_of, sets=True)
     dashboard = coverage_dashboard(as_of, workers)
-    funds = fund_figures(as_of.year)
+    funds = fund_figures(fund_year_of(as_of))
+    democratic = democratic_figures(as_of, workers["enterprise"])
     return {
         "as_of": as_of.isoformat(),
-        "kpis": report_figures(as_of=as_of, workers=workers["overall"][None]),
+        "kpis": report_figures(
+            as_of=as_of, workers=workers["overall"][None], democratic=democratic
+        ),
         "fund_total_shortfall": format(funds["fund_total_shortfall"], "f"),
         "fund_not_declared": len(funds["enterprises_not_declared"]),
+        # The 党建 and 劳动监察 sheets (issue 15); a report frozen before has no such keys.
+        "party": party_snapshot(as_of),
+        "inspections": inspection_snapshot(as_of),
         "compliance": {
             "wage_contracts_expiring": wage_contracts_expiring(as_of).count(),
             "enterprises_without_wage_contract": enterprises_without_wage_contract(as_of).count(),
@@ -325,6 +408,8 @@ def report_snapshot(
             start or Quarter.of(as_of).start,
             end or Quarter.of(as_of).end,
         ),
+        # The 民主管理 sheet (issue 15, seed measure 9); a report frozen before has no such key.
+        "democratic": democratic,
     }
 
 

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, Max, OuterRef
@@ -14,10 +14,25 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.periods import Period, Quarter
-from core.services import audit_record
+from core.roles import is_sub_district_staff
+from core.services import audit_record, record_save
 from enterprises.models import Enterprise
-from reports.models import ReportDownload, ReportRun
-from reports.selectors import report_figures, report_period, report_snapshot
+from reports.docx import progress_docx
+from reports.models import (
+    BaselinePeriod,
+    FigureTarget,
+    ReportDownload,
+    ReportNarrative,
+    ReportRun,
+)
+from reports.narrative import clean_text, narrative_published, task_feedback_texts
+from reports.selectors import fund_year_of, report_figures, report_period, report_snapshot
+from reports.targets import (
+    baseline_period_check,
+    figure_comparisons,
+    target_keys,
+    target_value_check,
+)
 from reports.workbook import ReportContent, report_workbook
 from training.selectors import fund_compliance, institutes_falling_short
 from unions.models import UnionCoverage
@@ -199,6 +214,9 @@ def _content(run: ReportRun) -> ReportContent:
     workers = worker_figures(run.as_of, sets=True)
     period = report_period(run.kind, run.period)
     snapshot = report_snapshot(run.as_of, workers, start=period.start, end=period.end)
+    # Each figure beside its target, the baseline and the year before, frozen with the run so
+    # a stored report shows what was reported (issue 15).
+    snapshot["comparisons"] = figure_comparisons(run.kind, period, snapshot["kpis"], run.as_of)
     before = period.previous()
     previous_run = ReportRun.objects.filter(
         kind=run.kind, period=str(before), is_current=True, status=ReportRun.Status.DONE
@@ -216,7 +234,7 @@ def _content(run: ReportRun) -> ReportContent:
 
     _stage(run, gettext("整理企业明细"))
     counts = workers["enterprise"]
-    fund_year = run.as_of.year
+    fund_year = fund_year_of(run.as_of)  # DOMAIN.md: the year before the period's year
     funds = {row.enterprise.pk: row for row in fund_compliance(fund_year, sort="name")}
     covered = Exists(UnionCoverage.objects.active_on(run.as_of).filter(enterprise=OuterRef("pk")))
     enterprises, uncovered = [], []
@@ -275,6 +293,7 @@ def _content(run: ReportRun) -> ReportContent:
         for row in sorted(funds.values(), key=lambda r: (-r.shortfall, r.enterprise.name))
         if row.status != "compliant"
     ]
+    feedback = task_feedback_texts(run.as_of)
     tasks = [
         [
             row.task.title,
@@ -285,6 +304,7 @@ def _content(run: ReportRun) -> ReportContent:
             row.last_reported_on,
             gettext("是") if row.overdue else "",
             gettext("是") if row.silent else "",
+            feedback.get(row.task.pk, ""),
         ]
         for row in worklist_for_report(run.as_of)
     ]
@@ -319,6 +339,8 @@ def _content(run: ReportRun) -> ReportContent:
         fund_year=fund_year,
         tasks=tasks,
         institutes=institutes,
+        # The newest published progress section (the download view puts in a later one).
+        narrative=narrative_published(run.kind, run.period),
     )
 
 
@@ -335,3 +357,138 @@ def report_file_for(*, kind: str, period: str) -> tuple[dict[str, Any], bytes]:
     run = ReportRun(kind=kind, period=period, as_of=requested.as_of(), version=(latest or 0) + 1)
     content = _content(run)
     return content.snapshot, report_workbook(content)
+
+
+# --- the written progress section (issue 15) --------------------------------------------------
+
+
+def report_narrative_save(
+    *, user: Any, kind: str, period: str, work_done: str, problems: str, next_steps: str
+) -> ReportNarrative:
+    """Staff write a period's progress section: the draft is edited; when the newest version
+    is published a new version is started as a draft (a published version is never changed).
+    Saving the published text unchanged starts nothing."""
+    if not is_sub_district_staff(user):
+        raise PermissionDenied
+    if kind not in ReportRun.Kind.values:
+        raise ValidationError(gettext("报告类型不正确。"), code="kind")
+    period = str(report_period_open(kind=kind, period=period))
+    texts = {
+        "work_done": clean_text(work_done).strip(),
+        "problems": clean_text(problems).strip(),
+        "next_steps": clean_text(next_steps).strip(),
+    }
+    with transaction.atomic():
+        latest = (
+            ReportNarrative.objects.select_for_update()
+            .filter(kind=kind, period=period)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.status == ReportNarrative.Status.PUBLISHED:
+            if all(getattr(latest, key) == value for key, value in texts.items()):
+                return latest
+        if latest is not None and latest.status == ReportNarrative.Status.DRAFT:
+            narrative = latest
+        else:
+            narrative = ReportNarrative(
+                kind=kind,
+                period=period,
+                version=(latest.version if latest else 0) + 1,
+                status=ReportNarrative.Status.DRAFT,
+                created_by=user,
+            )
+        for key, value in texts.items():
+            setattr(narrative, key, value)
+        narrative.full_clean()
+        try:
+            with transaction.atomic():
+                narrative.save()
+        except IntegrityError as exc:  # another editor started the same version meanwhile
+            raise ValidationError(
+                gettext("其他人刚刚保存了这一期的进展情况，请刷新后再试。"), code="conflict"
+            ) from exc
+        audit_record(
+            actor=user,
+            action="report.narrative_saved",
+            target=narrative,
+            period=period,
+            version=narrative.version,
+        )
+    return narrative
+
+
+def report_narrative_publish(*, user: Any, narrative: ReportNarrative) -> ReportNarrative:
+    """Staff publish a draft: officials see it from now on (beside every report of its period,
+    in the workbook and the Word document); it is never changed afterwards."""
+    if not is_sub_district_staff(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ReportNarrative.objects.select_for_update().get(pk=narrative.pk)
+        if locked.status != ReportNarrative.Status.DRAFT:
+            raise ValidationError(gettext("这个版本已经发布。"), code="published")
+        if not (locked.work_done or locked.problems or locked.next_steps):
+            raise ValidationError(gettext("进展情况还没有内容，不能发布。"), code="empty")
+        locked.status = ReportNarrative.Status.PUBLISHED
+        locked.published_by = user
+        locked.published_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "published_by", "published_at", "updated_at"])
+        audit_record(
+            actor=user,
+            action="report.narrative_published",
+            target=locked,
+            period=locked.period,
+            version=locked.version,
+        )
+    return locked
+
+
+# --- targets and the baseline (issue 15) ------------------------------------------------------
+
+
+def figure_target_save(*, user: Any, target: FigureTarget) -> FigureTarget:
+    """Save a figure's target for a year, checked against its figure (a rate a fraction in
+    [0, 1], a count a whole number ≥ 0), with an audit row."""
+    if target.key not in dict(target_keys()):
+        raise ValidationError({"key": gettext("请选择报告中的指标。")})
+    try:
+        target_value_check(target.key, target.value)
+    except ValidationError as exc:
+        raise ValidationError({"value": exc.messages}) from exc
+    record_save(actor=user, instance=target, action="report.target_saved")
+    return target
+
+
+def baseline_period_save(*, user: Any, baseline: BaselinePeriod) -> BaselinePeriod:
+    """Save a baseline period ("2021Q3", or a month "2021-07" for monthly reports); marking it
+    current un-marks the previous current baseline of its kind in the same transaction. Audited."""
+    try:
+        baseline.period = baseline_period_check(baseline.kind, baseline.period)
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from exc
+    with transaction.atomic():
+        if baseline.is_current:
+            replaced = list(
+                BaselinePeriod.objects.select_for_update()
+                .filter(kind=baseline.kind, is_current=True)
+                .exclude(pk=baseline.pk)
+            )
+            for previous in replaced:
+                previous.is_current = False
+                record_save(actor=user, instance=previous, action="report.baseline_saved")
+        record_save(actor=user, instance=baseline, action="report.baseline_saved")
+    return baseline
+
+
+def report_docx_for(*, period: Period, kpis: dict[str, Any], kind: str = "quarterly") -> bytes:
+    """The Word progress report of a period on demand (build_report --docx): the figures given
+    and the period's newest published progress section."""
+    return progress_docx(
+        kind=kind,
+        period=period,
+        as_of=period.as_of(),
+        comparisons=figure_comparisons(kind, period, kpis, period.as_of()),
+        narrative=narrative_published(kind, str(period)),
+        today=timezone.localdate(),
+    )

@@ -10,4 +10,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("runs/<int:pk>/download/", views.run_download, name="download"),
+    path("runs/<int:pk>/docx/", views.run_docx, name="run_docx"),
+    path("narrative/<int:pk>/publish/", views.narrative_publish, name="narrative_publish"),
+    path("narrative/<str:kind>/<str:period>/", views.narrative_edit, name="narrative"),
 ]

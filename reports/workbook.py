@@ -4,7 +4,8 @@ Sheets: 封面, 汇总 (each figure, the previous period and the change), 趋势
 period reported, with a line chart), 按村（社区）and 按工业园区 (with bar charts), 技能培训 (skills
 figures per village, park and size), 六个有 (institutes short of the standard), 劳模工匠
 (honours, the craftsman pool, studios and nomination rounds), 按企业,
-未建会企业, 经费达标, 工作清单. Aggregates only: no worker is named anywhere.
+未建会企业, 经费达标, 工作清单 (with each task's latest feedback text), and 进展情况 (the written
+progress section, reports/narrative.py). Aggregates only: no worker is named anywhere.
 """
 
 import datetime
@@ -20,7 +21,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from imports.xlsx import workbook_bytes
+from reports.democratic_sheet import democratic_sheet
+from reports.measure_sheets import inspections_sheet, party_sheet
+from reports.models import ReportNarrative
+from reports.narrative import progress_sheet
 from reports.selectors import DECIMAL_KEYS, FIGURE_LABELS, RATE_KEYS
+from reports.target_sheet import comparison_columns
 
 HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
 PERCENT = "0.00%"
@@ -54,6 +60,8 @@ class ReportContent:
     tasks: list[list[Any]] = field(default_factory=list)
     # Institutes short of the "六个有" standard: name, kind, enterprise, criteria short.
     institutes: list[list[Any]] = field(default_factory=list)
+    # The written progress section (issue 15): the newest published version, if any.
+    narrative: ReportNarrative | None = None
 
 
 def _header(sheet: Worksheet, names: list[str], widths: list[int] | None = None) -> None:
@@ -120,7 +128,7 @@ def _summary(book: Workbook, content: ReportContent) -> None:
             value = None if value is None else Decimal(value)
             before = None if before is None else Decimal(before)
         change = None
-        if value is not None and before is not None:
+        if value is not None and before is not None and key != "fund_year":  # a year, not a count
             change = round(value - before, 4) if key in RATE_KEYS else value - before
         sheet.append([str(FIGURE_LABELS.get(key, key)), key, value, before, change])
         if key in RATE_KEYS:
@@ -128,23 +136,13 @@ def _summary(book: Workbook, content: ReportContent) -> None:
                 sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
         elif key in DECIMAL_KEYS:
             for column in (3, 4, 5):
-                sheet.cell(row=sheet.max_row, column=column).number_format = HOURS
-    sheet.append([])
-    sheet.append(
-        [
-            gettext("教育培训经费提取缺口合计（元）"),
-            "fund_total_shortfall",
-            float(content.snapshot.get("fund_total_shortfall", 0)),
-        ]
-    )
-    sheet.cell(row=sheet.max_row, column=3).number_format = AMOUNT
-    sheet.append(
-        [
-            gettext("未申报教育培训经费企业数"),
-            "fund_not_declared",
-            content.snapshot.get("fund_not_declared", 0),
-        ]
-    )
+                sheet.cell(row=sheet.max_row, column=column).number_format = (
+                    AMOUNT if key == "fund_total_shortfall" else HOURS
+                )
+    # 目标 / 基期值 / 上年同期 / 是否落后 beside each figure (issue 15).
+    comparison_columns(sheet, content.snapshot)
+    # The fund year's shortfall and undeclared enterprises are report keys since issue 15
+    # (fund_total_shortfall, fund_undeclared_enterprises): rows of the table above.
 
 
 def _trend(book: Workbook, content: ReportContent) -> None:
@@ -421,6 +419,7 @@ def report_workbook(content: ReportContent) -> bytes:
     book = Workbook()
     _cover(book, content)
     _summary(book, content)
+    progress_sheet(book, content.narrative)
     _trend(book, content)
     _groups(book, gettext("按村（社区）"), content.snapshot["villages"])
     _groups(book, gettext("按工业园区"), content.snapshot["parks"])
@@ -428,6 +427,9 @@ def report_workbook(content: ReportContent) -> bytes:
     _skills(book, content)
     _institutes(book, content)
     _honours(book, content)
+    party_sheet(book, content.snapshot)  # 党建 (issue 15)
+    inspections_sheet(book, content.snapshot)  # 劳动监察 (issue 15)
+    democratic_sheet(book, content.snapshot)  # 民主管理 (issue 15)
     _table(
         book,
         gettext("按企业"),
@@ -470,7 +472,7 @@ def report_workbook(content: ReportContent) -> bytes:
             gettext("企业名称"),
             gettext("统一社会信用代码"),
             gettext("所属村（社区）"),
-            gettext("状态"),
+            gettext("%(year)s年度状态") % {"year": content.fund_year},
             gettext("职工工资总额"),
             gettext("提取额"),
             gettext("提取比例"),
@@ -494,9 +496,11 @@ def report_workbook(content: ReportContent) -> bytes:
             gettext("最近反馈"),
             gettext("逾期"),
             gettext("本期未反馈"),
+            gettext("最新反馈内容"),
         ],
         content.tasks,
         {4: "yyyy-mm-dd", 6: "yyyy-mm-dd"},
     )
+    book[gettext("工作清单")].column_dimensions["I"].width = 60
     # Names of enterprises, villages, parks and tasks were typed by people: text, never formulas.
     return workbook_bytes(book)

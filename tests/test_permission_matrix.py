@@ -103,6 +103,11 @@ PAGES: dict[str, frozenset[str] | str] = {
     "reports:run": frozenset({STAFF, OFFICIAL}),
     "reports:run_status": frozenset({STAFF, OFFICIAL}),
     "reports:download": frozenset({STAFF, OFFICIAL}),
+    # Issue 15: the Word report beside the workbook; the progress section is written by staff
+    # (officials read the published version on the report pages).
+    "reports:run_docx": frozenset({STAFF, OFFICIAL}),
+    "reports:narrative": frozenset({STAFF}),
+    "reports:narrative_publish": POST_ONLY,
     "unions:dashboard": frozenset({STAFF, UNION}),
     "unions:enterprises": frozenset({STAFF, UNION}),
     "unions:membership": frozenset({STAFF, UNION}),
@@ -152,6 +157,17 @@ PAGES: dict[str, frozenset[str] | str] = {
     "honors:craftsmen_change": POST_ONLY,
     "honors:craftsmen_export": frozenset({STAFF, UNION}),
     "honors:studios": frozenset({STAFF, HR, UNION}),
+    # Democratic management (issue 15): HR enter their enterprise's records, staff confirm them,
+    # union officers read both pages. The record edited here is another enterprise's.
+    "compliance:home": frozenset({STAFF, HR, UNION}),
+    "compliance:pending": frozenset({STAFF, UNION}),
+    "compliance:enterprise": frozenset({STAFF, HR, UNION}),
+    "compliance:record_add": frozenset({STAFF, HR}),
+    "compliance:record_edit": frozenset({STAFF}),
+    "compliance:record_withdraw": POST_ONLY,
+    "compliance:record_confirm": POST_ONLY,
+    # Party organisation (issue 15): branch names and counts; staff and union officers.
+    "party:organisation": frozenset({STAFF, UNION}),
     "worklist:list": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:detail": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:attachment": frozenset({STAFF, OFFICIAL, WORKLIST}),
@@ -236,7 +252,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "compliance.WorkersCongressSession": {STAFF: ALL, UNION: "v"},
     "compliance.FactoryAffairsDisclosure": {STAFF: ALL, UNION: "v"},
     "compliance.CollectiveWageContract": {STAFF: ALL, UNION: "v"},
-    "compliance.LabourInspection": {STAFF: ALL},
+    # The union supervises labour-law enforcement: read-only (issue 15).
+    "compliance.LabourInspection": {STAFF: ALL, UNION: "v"},
     # The honour register (issue 14): nothing is deleted; honours are public, so union officers
     # read it.
     "honors.Honour": {STAFF: "vac", UNION: "v"},
@@ -252,6 +269,10 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "reports.ReportRun": {STAFF: "vd"},
     # A download log, yet staff may delete a row of it (reports/admin.py: to review).
     "reports.ReportDownload": {STAFF: "vd"},
+    # Targets per figure and year, and the baseline period (issue 15): staff only. A baseline is
+    # never deleted: another one is marked current instead.
+    "reports.FigureTarget": {STAFF: ALL},
+    "reports.BaselinePeriod": {STAFF: "vac"},
 }
 ADMIN_VIEWS = {
     "changelist": "v",
@@ -458,6 +479,23 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
         "honors:craftsmen_change": reverse("honors:craftsmen_change"),
         "honors:craftsmen_export": reverse("honors:craftsmen_export"),
         "honors:studios": reverse("honors:studios"),
+        "compliance:home": reverse("compliance:home"),
+        "compliance:pending": reverse("compliance:pending"),
+        "compliance:enterprise": reverse("compliance:enterprise", args=[own.pk]),
+        "compliance:record_add": reverse("compliance:record_add", args=[own.pk, "congress"]),
+        "compliance:record_edit": reverse(
+            "compliance:record_edit",
+            args=["congress", world["instances"]["compliance.WorkersCongressSession"].pk],
+        ),
+        "compliance:record_withdraw": reverse(
+            "compliance:record_withdraw",
+            args=["congress", world["instances"]["compliance.WorkersCongressSession"].pk],
+        ),
+        "compliance:record_confirm": reverse(
+            "compliance:record_confirm",
+            args=["congress", world["instances"]["compliance.WorkersCongressSession"].pk],
+        ),
+        "party:organisation": reverse("party:organisation"),
         "admin:login": reverse("admin:login"),
         "admin:logout": reverse("admin:logout"),
         "admin:index": reverse("admin:index"),
@@ -496,8 +534,10 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
         page = "training:records_upload" + suffix
         by_name[page] = reverse(page, args=[world["training_records"].pk])
     run = world["run"]
-    for run_page in ("reports:run", "reports:run_status", "reports:download"):
+    for run_page in ("reports:run", "reports:run_status", "reports:download", "reports:run_docx"):
         by_name[run_page] = reverse(run_page, args=[run.pk])
+    by_name["reports:narrative"] = reverse("reports:narrative", args=[run.kind, run.period])
+    by_name["reports:narrative_publish"] = reverse("reports:narrative_publish", args=[1])
     return by_name.get(name)
 
 

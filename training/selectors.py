@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.filters import filter_by_groups
 from enterprises.models import Enterprise
@@ -252,6 +253,9 @@ def fund_figures(year: int) -> dict[str, Any]:
         "fund_frontline_failed": frontline_failed,
         "fund_total_shortfall": total_shortfall,
         "enterprises_not_declared": not_declared,
+        # Over the declarations of the year (issue 15), rounded as every rate (core.rates).
+        "fund_extraction_compliance_rate": rate(extraction_compliant, len(declared)),
+        "fund_frontline_compliance_rate": rate(frontline_compliant, len(declared)),
     }
 
 

@@ -57,13 +57,15 @@ def test_report_figures_count_each_rule_and_nothing_spent_in_neither(year_2025):
     assert figures["fund_total_shortfall"] == Decimal("9999.50")
     assert figures["enterprises_not_declared"] == [year_2025["none"].pk]
 
-    kpis = report_figures(as_of=datetime.date(2025, 12, 31))
+    # A report covers the year before its own (DOMAIN.md: fund_year).
+    kpis = report_figures(as_of=datetime.date(2026, 12, 31))
     assert (
+        kpis["fund_year"],
         kpis["fund_declarations"],
         kpis["fund_extraction_compliant"],
         kpis["fund_frontline_compliant"],
-    ) == (4, 3, 2)
-    assert report_figures(as_of=datetime.date(2026, 3, 31))["fund_declarations"] == 0
+    ) == (2025, 4, 3, 2)
+    assert report_figures(as_of=datetime.date(2025, 12, 31))["fund_declarations"] == 1  # 2024
 
 
 def test_a_rate_changed_for_one_year_changes_that_year_only(year_2025, staff_user):
