@@ -3,7 +3,7 @@
 
 Usage:
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal \\
-        .venv/bin/python bench/bench_report.py [--enterprises 3000] [--workers 1000000]
+        .venv/bin/python bench/bench_report.py [--enterprises 3000] [--workers 1000000] [--profile]
 
 Builds the data of bench_union_dashboard.py (villages, parks, enterprises, joint unions,
 workers with transfers and second jobs) plus a training-fund declaration for most enterprises
@@ -168,11 +168,20 @@ def run_once(period: str) -> float:
     return elapsed
 
 
-def child(repeat: int) -> None:
+def child(repeat: int, profile: bool = False) -> None:
     # The parent's throwaway database (PostgreSQL: a separate process can connect to it).
     connection.settings_dict["NAME"] = os.environ["BENCH_DATABASE_NAME"]
     settings.DEBUG = False
     period = str(last_complete_period("quarterly"))
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(run_once, period)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+            r"/(reports|honors|compliance|party|training|workers)/", 30
+        )
     timings = [run_once(period) for _ in range(repeat)]
     run = ReportRun.objects.filter(period=period, is_current=True).get()
     print(
@@ -197,10 +206,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--honours", type=int, default=5000, help="issue 14's honours (0: none)")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where one report build spends its time"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.repeat)
+        child(args.repeat, args.profile)
         return
     settings.DEBUG = False
     with throwaway_database() as media:
@@ -219,7 +231,8 @@ def main() -> None:
         env = dict(os.environ, BENCH_DATABASE_NAME=name, MEDIA_ROOT=media)
         connection.close()
         subprocess.run(  # noqa: S603 (this script, fixed arguments)
-            [sys.executable, str(HERE), "--child", "--repeat", str(args.repeat)],
+            [sys.executable, str(HERE), "--child", "--repeat", str(args.repeat)]
+            + (["--profile"] if args.profile else []),
             env=env,
             check=True,
         )
