@@ -86,6 +86,18 @@ class Quarter(_Period):
             raise ValueError(gettext("季度格式应为 2026Q4 这样的“年份Q季度”。"))
         return cls(int(match.group(1)), int(match.group(2)))
 
+    @classmethod
+    def recent(cls, today: datetime.date, years: int = 3) -> list[Self]:
+        """The quarters of this year so far and of the years before, newest first: what a
+        page offers to pick from."""
+        current = cls.of(today)
+        return [
+            cls(year, number)
+            for year in range(today.year, today.year - years, -1)
+            for number in (4, 3, 2, 1)
+            if cls(year, number) <= current
+        ]
+
     def __str__(self) -> str:
         return "%04dQ%d" % (self.year, self.number)
 

@@ -140,7 +140,7 @@ _ATTACHMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def _round_staff_only(user: Any) -> None:
+def _staff_only(user: Any) -> None:
     if not is_sub_district_staff(user):
         raise PermissionDenied
 
@@ -243,7 +243,7 @@ def _round_employed_today(enterprise: Enterprise, day: datetime.date) -> QuerySe
 def nomination_round_open(*, user: Any, **fields: Any) -> NominationRound:
     """Staff open a round (seed measure 3: 基层劳模推评) with its honour, quota, window,
     criteria and eligibility rules."""
-    _round_staff_only(user)
+    _staff_only(user)
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError("unknown round fields: %s" % sorted(unknown))
@@ -273,7 +273,7 @@ def nomination_round_update(*, user: Any, round: NominationRound, **fields: Any)
     """Staff change a round. The honour, quota and window change only while the round is open
     (what HR nominated under stays fixed from 公示 on); the quota never drops below the live
     nominations."""
-    _round_staff_only(user)
+    _staff_only(user)
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError("unknown round fields: %s" % sorted(unknown))
@@ -468,7 +468,7 @@ def nomination_review(
 ) -> Nomination:
     """Staff accept a nomination awaiting review, or reject it with a reason, while the round
     is open (also before the window closes)."""
-    _round_staff_only(user)
+    _staff_only(user)
     reason = (reason or "").strip()
     with transaction.atomic():
         locked_round, locked = _locked_nomination(nomination)
@@ -506,7 +506,7 @@ def nomination_round_publicity_start(
     """Staff put the accepted nominations on 公示: the window has closed, every nomination is
     reviewed, at least one is accepted; the 公示 starts today or later (a notice cannot be
     published in the past) and ends on or after it starts. Its length is not enforced."""
-    _round_staff_only(user)
+    _staff_only(user)
     today = timezone.localdate()
     with transaction.atomic():
         locked = _locked_round(round)
@@ -551,7 +551,7 @@ def nomination_round_publicity_start(
 
 def nomination_object(*, user: Any, nomination: Nomination, reason: str) -> Nomination:
     """An objection upheld during 公示 takes the candidate out, with its reason."""
-    _round_staff_only(user)
+    _staff_only(user)
     reason = (reason or "").strip()
     today = timezone.localdate()
     with transaction.atomic():
@@ -615,7 +615,7 @@ def nomination_round_approve(*, user: Any, round: NominationRound) -> list[Honou
     """After the 公示 has ended staff approve the round: each accepted nomination becomes an
     honour (source: 推评产生); a round is approved once. An honour that already exists with the
     same key refuses the approval, naming who, rather than be registered twice."""
-    _round_staff_only(user)
+    _staff_only(user)
     today = timezone.localdate()
     with transaction.atomic():
         locked = _locked_round(round)
@@ -704,15 +704,10 @@ def nomination_round_approve(*, user: Any, round: NominationRound) -> list[Honou
 # --- the craftsman pool and innovation studios ------------------------------------------------
 
 
-def _pool_staff_only(user: Any) -> None:
-    if not is_sub_district_staff(user):
-        raise PermissionDenied
-
-
 def _pool_change(*, user: Any, worker: Worker, reason: str, included: bool) -> CraftsmanPoolChange:
     """One manual change of the pool (seed measure 7: staff add or remove with a reason). The
     latest change of a worker decides; earlier ones stay as the history."""
-    _pool_staff_only(user)
+    _staff_only(user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": gettext("请填写理由。")})

@@ -51,18 +51,13 @@ def organisation(request: HttpRequest) -> HttpResponse:
     workers = worker_figures(as_of, ("overall",))["overall"][None]
     frontline = workers.get("frontline", 0)
     frontline_party = workers.get("frontline_party", 0)
-    quarters = [
-        Quarter(year, number)
-        for year in range(today.year, today.year - 3, -1)
-        for number in (4, 3, 2, 1)
-        if Quarter(year, number) <= current
-    ]
+
     return render(
         request,
         "party/organisation.html",
         {
             "quarter": quarter,
-            "quarters": [str(q) for q in quarters],
+            "quarters": [str(q) for q in Quarter.recent(today)],
             "as_of": as_of,
             "figures": figures,
             "frontline_party_members": frontline_party,

@@ -9,34 +9,15 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.figures import ROW_COLUMNS
+from reports.sheet_parts import PERCENT, bold_header, section_title
 
-HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
-PERCENT = "0.00%"
 MISSING = (
     ("congress", _("近12个月未召开职代会的企业")),
     ("disclosure", _("本季度未进行厂务公开的企业")),
     ("wage_contract", _("无有效工资集体协商合同的企业")),
 )
-
-
-def _title(sheet: Worksheet, text: str, *, first: bool = False) -> None:
-    if not first:
-        sheet.append([])
-    sheet.append([text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
-
-
-def _header(sheet: Worksheet, names: list[str]) -> None:
-    sheet.append(names)
-    for index in range(1, len(names) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
 
 
 def democratic_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
@@ -51,12 +32,12 @@ def democratic_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
     if not democratic:  # a report frozen before issue 15
         sheet.append([gettext("本报告生成时尚未统计民主管理数据。")])
         return
-    _title(
+    section_title(
         sheet,
         gettext("一、民主管理（截至 %(as_of)s）") % {"as_of": democratic["as_of"]},
         first=True,
     )
-    _header(
+    bold_header(
         sheet,
         [gettext("分组"), gettext("名称")] + [str(label) for _key, label in ROW_COLUMNS],
     )
@@ -82,12 +63,12 @@ def democratic_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
     )
     for number, (key, title) in enumerate(MISSING, start=2):
         names = democratic["missing"][key]
-        _title(
+        section_title(
             sheet,
             gettext("%(number)s、%(title)s（%(count)s家）")
             % {"number": "二三四"[number - 2], "title": title, "count": len(names)},
         )
-        _header(
+        bold_header(
             sheet,
             [
                 gettext("企业名称"),

@@ -8,27 +8,10 @@ from typing import Any
 
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
-PERCENT = "0.00%"
-
-
-def _title(sheet: Worksheet, text: str, *, first: bool = False) -> None:
-    if not first:
-        sheet.append([])
-    sheet.append([text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
-
-
-def _header(sheet: Worksheet, names: list[str]) -> None:
-    sheet.append(names)
-    for index in range(1, len(names) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+from reports.sheet_parts import PERCENT, bold_header, section_title
 
 
 def _figure(sheet: Worksheet, label: str, value: Any, *, is_rate: bool = False) -> None:
@@ -55,7 +38,7 @@ def party_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
         sheet.append([gettext("本报告生成时尚未统计党建数据。")])
         return
     kpis = snapshot.get("kpis", {})
-    _title(
+    section_title(
         sheet, gettext("一、党组织覆盖（%(quarter)s）") % {"quarter": party["quarter"]}, first=True
     )
     _figure(sheet, gettext("企业总数"), kpis.get("enterprises_total"))
@@ -70,20 +53,20 @@ def party_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
         kpis.get("frontline_party_member_rate"),
         is_rate=True,
     )
-    _title(
+    section_title(
         sheet,
         gettext("二、本季度未开展“三会一课”的党组织（%(count)s个）")
         % {"count": len(party["without_three_meetings"])},
     )
     _names(sheet, party["without_three_meetings"], gettext("无"))
-    _title(
+    section_title(
         sheet,
         gettext("三、本季度未开展主题党日的党组织（%(count)s个）")
         % {"count": len(party["without_themed_day"])},
     )
     _names(sheet, party["without_themed_day"], gettext("无"))
-    _title(sheet, gettext("四、党组织活动情况"))
-    _header(
+    section_title(sheet, gettext("四、党组织活动情况"))
+    bold_header(
         sheet,
         [
             gettext("党组织名称"),
@@ -121,8 +104,8 @@ def inspections_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
     if not inspections:  # a report frozen before issue 15
         sheet.append([gettext("本报告生成时尚未统计劳动监察数据。")])
         return
-    _title(sheet, gettext("一、检查发现问题（按类别）"), first=True)
-    _header(
+    section_title(sheet, gettext("一、检查发现问题（按类别）"), first=True)
+    bold_header(
         sheet,
         [
             gettext("问题类别"),
@@ -143,8 +126,8 @@ def inspections_sheet(book: Workbook, snapshot: dict[str, Any]) -> None:
         ]
     )
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    _title(sheet, gettext("二、期末未整改问题清单"))
-    _header(
+    section_title(sheet, gettext("二、期末未整改问题清单"))
+    bold_header(
         sheet,
         [
             gettext("企业名称"),

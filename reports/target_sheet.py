@@ -6,15 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import DECIMAL_KEYS, RATE_KEYS
+from reports.sheet_parts import PERCENT, header_style
 from reports.targets import DASH, stored_comparisons
 
-HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
-PERCENT = "0.00%"
 HOURS = "#,##0.0"
 COLUMNS = ("target", "baseline", "year_before")
 
@@ -38,9 +36,7 @@ def comparison_columns(
     headers = [gettext("目标"), gettext("基期值"), gettext("上年同期"), gettext("是否落后")]
     for offset, name in enumerate(headers):
         cell = sheet.cell(row=first_row - 1, column=first_column + offset, value=name)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        header_style(cell)
         sheet.column_dimensions[get_column_letter(first_column + offset)].width = 14
     for index, row in enumerate(rows):
         number = first_row + index

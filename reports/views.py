@@ -94,13 +94,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     else:
         error = ""
-    # This year's quarters so far and the two years before, newest first.
-    quarters = [
-        str(Quarter(year, number))
-        for year in range(today.year, today.year - 3, -1)
-        for number in (4, 3, 2, 1)
-        if Quarter(year, number) <= current
-    ]
+    quarters = [str(q) for q in Quarter.recent(today)]
     runs = report_runs_visible_to(request.user)
     quarterly = current_quarterly_reports(request.user, today)
     latest = quarterly[-1] if quarterly else None

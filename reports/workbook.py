@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,10 +26,9 @@ from reports.measure_sheets import inspections_sheet, party_sheet
 from reports.models import ReportNarrative
 from reports.narrative import progress_sheet
 from reports.selectors import DECIMAL_KEYS, FIGURE_LABELS, RATE_KEYS
+from reports.sheet_parts import PERCENT, bold_header, header_style, section_title
 from reports.target_sheet import comparison_columns
 
-HEADER_FILL = PatternFill("solid", fgColor="F4CCCC")
-PERCENT = "0.00%"
 AMOUNT = "#,##0.00"
 HOURS = "#,##0.0"
 TREND_KEYS = (
@@ -67,10 +66,7 @@ class ReportContent:
 def _header(sheet: Worksheet, names: list[str], widths: list[int] | None = None) -> None:
     sheet.append(names)
     for index, _name in enumerate(names, start=1):
-        cell = sheet.cell(row=sheet.max_row, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        header_style(sheet.cell(row=sheet.max_row, column=index))
         width = widths[index - 1] if widths and index <= len(widths) else 14
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A%d" % (sheet.max_row + 1)
@@ -276,22 +272,6 @@ def _institutes(book: Workbook, content: ReportContent) -> None:
         sheet.append([gettext("所有培训机构均达到“六个有”标准。")])
 
 
-def _section_title(sheet: Worksheet, text: str, *, first: bool = False) -> None:
-    if not first:
-        sheet.append([])
-    sheet.append([text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
-
-
-def _bold_header(sheet: Worksheet, names: list[str]) -> None:
-    sheet.append(names)
-    for index in range(1, len(names) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-
-
 HONOUR_GROUP_COLUMNS = (
     ("model_workers", "劳动模范（在职）"),
     ("craftsmen", "嵊州工匠/杰出工匠（在职）"),
@@ -318,12 +298,12 @@ def _honours(book: Workbook, content: ReportContent) -> None:
         sheet.append([gettext("本报告生成时尚未统计劳模工匠数据。")])
         return
     table = honours["by_name_and_level"]
-    _section_title(
+    section_title(
         sheet,
         gettext("一、%(year)s年度荣誉（按荣誉名称和级别）") % {"year": table["year"]},
         first=True,
     )
-    _bold_header(
+    bold_header(
         sheet,
         [gettext("荣誉名称"), gettext("授予对象")]
         + [label for _code, label in table["levels"]]
@@ -338,14 +318,14 @@ def _honours(book: Workbook, content: ReportContent) -> None:
     sheet.append([gettext("合计"), ""] + table["totals"] + [table["total"]])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
 
-    _section_title(sheet, gettext("二、工匠库"))
+    section_title(sheet, gettext("二、工匠库"))
     sheet.append([gettext("工匠库人数"), honours["pool_size"]])
 
-    _section_title(
+    section_title(
         sheet,
         gettext("三、在职劳动模范、工匠和创新工作室（按村（社区）、工业园区；工作室成果为本年度）"),
     )
-    _bold_header(
+    bold_header(
         sheet,
         [gettext("分组"), gettext("名称")] + [gettext(label) for _k, label in HONOUR_GROUP_COLUMNS],
     )
@@ -362,8 +342,8 @@ def _honours(book: Workbook, content: ReportContent) -> None:
             sheet.append([group, row["label"], *values])
             sheet.cell(row=sheet.max_row, column=8).number_format = AMOUNT
 
-    _section_title(sheet, gettext("四、本期推评活动"))
-    _bold_header(
+    section_title(sheet, gettext("四、本期推评活动"))
+    bold_header(
         sheet,
         [
             gettext("推评名称"),

@@ -15,3 +15,14 @@ def run_json_command(name: str, *args: str) -> tuple[int, dict]:
     text = out.getvalue().strip()
     assert text.count("\n") == 0, "stdout must hold exactly one JSON object"
     return code, json.loads(text)
+
+
+def errors(result: dict) -> list[tuple]:
+    """An import's errors as (row, column, message), the way users read them."""
+    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
+
+
+def counts(result: dict) -> tuple[int, int, int]:
+    """An import's (created, updated, unchanged)."""
+    c = result["counts"]
+    return c["created"], c["updated"], c["unchanged"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from honors.models import Honour
 from imports.models import ImportRecord
 from tests import spreadsheets
-from tests.commands import run_json_command
+from tests.commands import counts, errors, run_json_command
 from tests.factories import (
     EnterpriseFactory,
     HonourFactory,
@@ -49,15 +49,6 @@ write_xlsx = partial(spreadsheets.write_xlsx, sheet="荣誉", header=HEADER)
 
 def run(path: Path, *args: str) -> tuple[int, dict]:
     return run_json_command("import_honours", str(path), *args)
-
-
-def errors(result: dict) -> list[tuple]:
-    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
-
-
-def counts(result: dict) -> tuple[int, int, int]:
-    c = result["counts"]
-    return c["created"], c["updated"], c["unchanged"]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from imports.models import ImportRecord
 from tests import spreadsheets
-from tests.commands import run_json_command
+from tests.commands import errors, run_json_command
 from tests.factories import EnterpriseFactory, make_uscc
 from training.models import FundDeclaration, FundDeclarationVersion
 
@@ -34,10 +34,6 @@ def run(path: Path, *args: str) -> tuple[int, dict]:
 @pytest.fixture
 def register():
     return {n: EnterpriseFactory(uscc=make_uscc(n)) for n in range(1, 4)}
-
-
-def errors(result: dict) -> list[tuple]:
-    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
 
 
 def test_amounts_as_numbers_or_text_with_commas_and_yen(register, tmp_path):

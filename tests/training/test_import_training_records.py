@@ -13,7 +13,7 @@ from imports.engine import COUNT_KEYS
 from imports.models import ImportRecord
 from imports.services import dataset_import, upload_apply, upload_preview
 from tests import spreadsheets
-from tests.commands import run_json_command
+from tests.commands import errors, run_json_command
 from tests.factories import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -66,10 +66,6 @@ def row(n: int, **overrides) -> list:
 
 def run(path: Path, *args: str) -> tuple[int, dict]:
     return run_json_command("import_training_records", str(path), *args)
-
-
-def errors(result: dict) -> list[tuple]:
-    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
 
 
 @pytest.fixture

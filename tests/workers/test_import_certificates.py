@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.choices import SKILL_LEVEL_RANK
 from imports.models import ImportRecord
 from tests import spreadsheets
-from tests.commands import run_json_command
+from tests.commands import counts, errors, run_json_command
 from tests.factories import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -39,15 +39,6 @@ write_xlsx = partial(spreadsheets.write_xlsx, sheet="职业技能等级证书", 
 
 def run(path: Path, *args: str) -> tuple[int, dict]:
     return run_json_command("import_certificates", str(path), *args)
-
-
-def errors(result: dict) -> list[tuple]:
-    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
-
-
-def counts(result: dict) -> tuple[int, int, int]:
-    c = result["counts"]
-    return c["created"], c["updated"], c["unchanged"]
 
 
 @pytest.fixture
