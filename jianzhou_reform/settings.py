@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "honors",
     "worklist",
     "compliance",
+    "notices",
     "reports",
     "demo",
 ]

@@ -27,6 +27,7 @@ from core.models import AuditLog
 from core.periods import Quarter
 from enterprises.models import Enterprise, IndustrialPark, Village
 from imports.models import ImportRecord
+from notices.models import Notice, NoticeAttachment, NoticeReceipt
 from party.models import PartyActivity, PartyBranch, PartyBranchMember, WorkerRepresentative
 from reports.models import ReportDownload, ReportRun
 from tests.spreadsheets import xlsx_bytes
@@ -880,3 +881,35 @@ class ReportNarrativeFactory(factory.django.DjangoModelFactory):
     problems = "部分小微企业建会率偏低。"
     next_steps = "1. 推进联合工会建设；\n2. 开展技能比武。"
     published_at = factory.LazyFunction(timezone.now)
+
+
+# --- 通知公告 ---------------------------------------------------------------------------------
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    title = factory.Sequence(lambda n: "关于做好产改工作的通知（%d）" % n)
+    body = "请各企业按时报送职工花名册。"
+    audience = Notice.Audience.ALL
+    published_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class NoticeAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoticeAttachment
+
+    notice = factory.SubFactory(NoticeFactory)
+    file = factory.django.FileField(filename="附件.pdf", data=b"%PDF-1.4 notice")
+    original_name = "附件.pdf"
+
+
+class NoticeReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoticeReceipt
+
+    notice = factory.SubFactory(NoticeFactory)
+    user = factory.SubFactory(UserFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
