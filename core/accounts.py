@@ -49,3 +49,13 @@ def lockout_response(
         {"minutes": minutes},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
+
+
+def person_name(user: Any) -> str:
+    """A user's name as Chinese readers write it: family name first, no space (张三, not
+    "三 张"); the login name when no name is recorded."""
+    if user is None:
+        return ""
+    last = (getattr(user, "last_name", "") or "").strip()
+    first = (getattr(user, "first_name", "") or "").strip()
+    return (last + first) or str(getattr(user, "username", "") or "")
