@@ -129,7 +129,7 @@ def annotated_workbook_write(
             writer.start(widths, selected=True)
             for number, cells in _rows_and_note_rows(sheet, {*notes, note_row}):
                 row_notes = notes.get(number)
-                note = "；".join(row_notes) if row_notes else None
+                note = notes_joined(row_notes) if row_notes else None
                 if number == note_row:
                     # The column's header; what is wrong with the whole file follows it.
                     note = "%s：%s" % (gettext("错误说明"), note) if note else gettext("错误说明")
@@ -137,6 +137,13 @@ def annotated_workbook_write(
             writer.finish()
         with package.open("xl/worksheets/sheet2.xml", "w") as stream:
             _write_error_list(stream, errors)
+
+
+def notes_joined(messages: Sequence[str]) -> str:
+    """One 错误说明 cell from a row's messages: "…留空；【出生日期】…。", never "。；"."""
+    parts = [m.strip().rstrip("。").strip() for m in messages]
+    text = "；".join(p for p in parts if p)
+    return text + "。" if text else ""
 
 
 def _group(

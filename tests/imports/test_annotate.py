@@ -112,7 +112,7 @@ def test_rows_keep_their_excel_row_numbers_and_the_note_column_follows_the_last_
     assert sheet["J4"].value == "错误说明"
     assert sheet["J7"].value == "【身份证号】身份证号的校验位不对，请核对。"
     assert sheet["J10"].value == (
-        "【是否工会会员】“是否工会会员”请填写“是”或“否”。；该职工已在其他企业在职。"
+        "【是否工会会员】“是否工会会员”请填写“是”或“否”；该职工已在其他企业在职。"
     )
     for number in (1, 2, 3, 5, 6, 8, 9, 11, 12):
         assert sheet.cell(row=number, column=10).value is None
@@ -201,7 +201,7 @@ def test_file_level_errors_go_to_the_header_row_and_the_error_list_is_complete()
     workbook = load(annotate(xlsx(LAYOUT), errors))
     header_note = workbook["花名册"]["J4"]
     assert header_note.value == (
-        "错误说明：离职人数超过在册职工的五分之一，请确认后再导入。；【备注】未识别的列。"
+        "错误说明：离职人数超过在册职工的五分之一，请确认后再导入；【备注】未识别的列。"
     )
     assert header_note.font.b and header_note.font.color.rgb == RED
 
@@ -300,7 +300,7 @@ def test_ods_upload():
 
     sheet = load(result)["花名册"]
     assert sheet["I4"].value == "错误说明"
-    assert sheet["I7"].value == "【身份证号】身份证号应为18位。；【出生日期】x"
+    assert sheet["I7"].value == "【身份证号】身份证号应为18位；【出生日期】x。"
     assert {sheet["B7"].fill.fgColor.rgb, sheet["C7"].fill.fgColor.rgb} == {FAULT}
     assert sheet.freeze_panes == "A5"
     assert rows_read(result, width=8) == rows_read(content, "a.ods")
@@ -364,10 +364,11 @@ def test_twenty_thousand_rows():
     content = "\n".join(lines).encode()
     result = annotate(content, errors, filename="big.csv")
 
-    notes: dict[int, str] = {}
+    parts: dict[int, list[str]] = {}
     for e in errors:
-        text = "【%s】%s" % (e["column"], e["message"])
-        notes[e["row"]] = notes[e["row"]] + "；" + text if e["row"] in notes else text
+        parts.setdefault(e["row"], []).append("【%s】%s" % (e["column"], e["message"]))
+    # Joined with "；", one "。" at the end, never "。；" (issue 16).
+    notes = {row: "；".join(p.rstrip("。") for p in texts) + "。" for row, texts in parts.items()}
     read = rows_read(result)
     assert len(read) == 20_002
     assert rows_read(result, width=8) == rows_read(content, "big.csv")
@@ -383,3 +384,16 @@ def test_twenty_thousand_rows():
                 filled.add((cell.row, cell.column))
     workbook.close()
     assert filled == faults
+
+
+def test_a_rows_messages_are_joined_without_a_full_stop_before_the_semicolon():
+    """Issue 16: a 错误说明 cell read "…留空。；【出生日期】…"."""
+    errors = [
+        err(7, "姓名", "姓名不能留空。"),
+        err(7, "出生日期", "出生日期与身份证号不一致。"),
+        err(10, "身份证号", "身份证号应为18位"),
+    ]
+    sheet = load(annotate(xlsx(LAYOUT), errors))["花名册"]
+    assert sheet["J7"].value == "【姓名】姓名不能留空；【出生日期】出生日期与身份证号不一致。"
+    assert "。；" not in sheet["J7"].value
+    assert sheet["J10"].value == "【身份证号】身份证号应为18位。"
