@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from imports.reading import MAX_FILE_BYTES
 
 ACCEPTED = ".xlsx,.xls,.ods,.csv"
+# The second confirmation's checkbox; the message asking for it names it by this exact label.
+CONFIRM_DEPARTURES_LABEL = _("我已核对：名单中没有的这些职工确已离职")
 
 
 class UploadForm(forms.Form):
@@ -35,6 +37,4 @@ class UploadForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    confirm_departures = forms.BooleanField(
-        label=_("我已核对：名单中没有的这些职工确已离职"), required=False
-    )
+    confirm_departures = forms.BooleanField(label=CONFIRM_DEPARTURES_LABEL, required=False)

@@ -28,6 +28,7 @@ from imports.engine import (
     run_import,
     run_parsed_import,
 )
+from imports.forms import CONFIRM_DEPARTURES_LABEL
 from imports.models import ImportRecord, ImportRetention
 from imports.reading import UnusableFile
 from imports.selectors import import_progress, progress_key, upload_enterprises_for
@@ -362,7 +363,8 @@ def import_record_apply_start(
             )
         if record.details.get("departures_need_confirmation") and not confirm_departures:
             raise ValidationError(
-                gettext("本次导入会把较多职工标记为离职，请勾选“确认这些职工已离职”后再导入。")
+                gettext("本次导入会把较多职工标记为离职，请勾选“%(label)s”后再导入。")
+                % {"label": CONFIRM_DEPARTURES_LABEL}
             )
         record.status = ImportRecord.Status.APPLYING
         record.applied_by = user if getattr(user, "pk", None) else None

@@ -131,7 +131,9 @@ def test_departures_over_the_limit_need_the_second_confirmation(
     assert "超过 20%" in page and "职工9" in page
 
     response = client.post(reverse("workers:roster_upload_confirm", args=[record.pk]), follow=True)
-    assert "请勾选" in response.content.decode()
+    # The message names the checkbox by its exact label (issue 16).
+    assert "请勾选“我已核对：名单中没有的这些职工确已离职”后再导入" in response.content.decode()
+    assert "我已核对：名单中没有的这些职工确已离职</label>" in response.content.decode()
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.VALIDATED
     assert Employment.objects.filter(departure_date__isnull=False).count() == 0
