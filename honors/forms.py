@@ -78,10 +78,10 @@ class NominationReviewForm(forms.Form):
 
 class PublicityStartForm(forms.Form):
     starts_on = forms.DateField(
-        label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("公示开始日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     ends_on = forms.DateField(
-        label=_("公示结束日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("公示结束日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
 

@@ -9,7 +9,9 @@ class MembershipCorrectionForm(forms.Form):
 
     is_member = forms.BooleanField(label=_("是工会会员"), required=False)
     joined_on = forms.DateField(
-        label=_("入会日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("入会日期"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     union = forms.ModelChoiceField(
         label=_("所在工会"), queryset=UnionOrganisation.objects.none(), required=False

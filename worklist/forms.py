@@ -21,7 +21,7 @@ class MultipleFileField(forms.FileField):
 
 class TaskFeedbackForm(forms.Form):
     reported_on = forms.DateField(
-        label=_("反馈日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("反馈日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
