@@ -194,7 +194,8 @@ def report_figures(
         workers, by_enterprise = computed["overall"][None], computed["enterprise"]
     # Declarations for the fund year, each against that year's rule (DOMAIN.md: fund_year).
     fund_year = fund_year_of(as_of)
-    funds = fund_figures(fund_year)
+    # As the declarations stood on the date: one submitted later is not counted (issue 16).
+    funds = fund_figures(fund_year, as_of=as_of)
 
     figures = {
         "enterprises_total": enterprises["total"],
@@ -379,7 +380,7 @@ def report_snapshot(
     if workers is None:
         workers = worker_figures(as_of, sets=True)
     dashboard = coverage_dashboard(as_of, workers)
-    funds = fund_figures(fund_year_of(as_of))
+    funds = fund_figures(fund_year_of(as_of), as_of=as_of)
     democratic = democratic_figures(as_of, workers["enterprise"])
     return {
         "as_of": as_of.isoformat(),

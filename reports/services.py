@@ -235,7 +235,9 @@ def _content(run: ReportRun) -> ReportContent:
     _stage(run, gettext("整理企业明细"))
     counts = workers["enterprise"]
     fund_year = fund_year_of(run.as_of)  # DOMAIN.md: the year before the period's year
-    funds = {row.enterprise.pk: row for row in fund_compliance(fund_year, sort="name")}
+    funds = {
+        row.enterprise.pk: row for row in fund_compliance(fund_year, sort="name", as_of=run.as_of)
+    }
     covered = Exists(UnionCoverage.objects.active_on(run.as_of).filter(enterprise=OuterRef("pk")))
     enterprises, uncovered = [], []
     zero = {"workers": 0, "members": 0, "frontline": 0, "frontline_party": 0, "skilled": 0}

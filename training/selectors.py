@@ -20,6 +20,7 @@ from training.models import (
     DEFAULT_FRONTLINE_RATE,
     CompetitionResult,
     FundDeclaration,
+    FundDeclarationVersion,
     FundNotice,
     FundNoticeReceipt,
     FundRule,
@@ -184,20 +185,29 @@ def fund_compliance(
     above_scale: bool | None = None,
     status: str | None = None,
     sort: str = "shortfall",
+    as_of: datetime.date | None = None,
 ) -> list[ComplianceRow]:
     """Every enterprise of the register for `year`: declared or not, failing which rule by how
-    much (staff's list, seed measure 11). Three queries whatever the size."""
+    much (staff's list, seed measure 11). Three queries whatever the size. `as_of`: each
+    declaration as it stood at the end of that day (`fund_declarations_as_of`)."""
     enterprises = Enterprise.objects.select_related("village", "park").order_by("name")
     enterprises = filter_by_groups(
         enterprises, village=village, park=park, no_park=no_park, above_scale=above_scale
     )
-    enterprises = enterprises.prefetch_related(
-        Prefetch(
-            "fund_declarations",
-            queryset=FundDeclaration.objects.filter(year=year),
-            to_attr="declared",
+    if as_of is None:
+        enterprises = enterprises.prefetch_related(
+            Prefetch(
+                "fund_declarations",
+                queryset=FundDeclaration.objects.filter(year=year),
+                to_attr="declared",
+            )
         )
-    )
+    else:
+        stood = {d.enterprise_id: d for d in fund_declarations_as_of(year, as_of)}
+        enterprises = list(enterprises)
+        for enterprise in enterprises:
+            found = stood.get(enterprise.pk)
+            enterprise.declared = [found] if found else []  # type: ignore[attr-defined]
     rates = fund_rates_for({year})[year]
     sent = dict(
         FundNotice.objects.filter(year=year)
@@ -219,15 +229,54 @@ def fund_compliance(
     return rows
 
 
-def fund_figures(year: int) -> dict[str, Any]:
+def fund_declarations_as_of(year: int, as_of: datetime.date) -> list[FundDeclaration]:
+    """The year's declarations as they stood at the end of `as_of` (issue 16: a report as of a
+    quarter's end never counts what was submitted later): each with the figures of its newest
+    version submitted by then, one first submitted later left out. A declaration without any
+    version row counts by its own submission time. The instances are for reading, never saved.
+    Two queries."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min)
+    )
+    declarations = list(FundDeclaration.objects.filter(year=year).order_by("enterprise_id"))
+    versions: dict[int, list[FundDeclarationVersion]] = {}
+    for version in FundDeclarationVersion.objects.filter(declaration__year=year).order_by(
+        "declaration_id", "-version"
+    ):
+        versions.setdefault(version.declaration_id, []).append(version)
+    stood = []
+    for declaration in declarations:
+        history = versions.get(declaration.pk)
+        if not history:
+            if declaration.submitted_at < cutoff:
+                stood.append(declaration)
+            continue
+        version = next((v for v in history if v.submitted_at < cutoff), None)
+        if version is None:
+            continue
+        for name in ("payroll", "extracted", "spent", "frontline_spent", "version"):
+            setattr(declaration, name, getattr(version, name))
+        declaration.source = version.source
+        declaration.submitted_by_id = version.submitted_by_id
+        declaration.submitted_at = version.submitted_at
+        stood.append(declaration)
+    return stood
+
+
+def fund_figures(year: int, *, as_of: datetime.date | None = None) -> dict[str, Any]:
     """The report's fund figures for a year (DOMAIN.md), plus the total shortfall and the
-    enterprises that have not declared, for the quarterly report.
+    enterprises that have not declared, for the quarterly report; with `as_of`, of the
+    declarations as they stood at the end of that day (`fund_declarations_as_of`).
 
     A declaration with nothing spent counts neither as frontline compliant nor as a failure.
     """
     rates = fund_rates_for({year})[year]
-    declarations = FundDeclaration.objects.filter(year=year).only(
-        "enterprise_id", "year", "payroll", "extracted", "spent", "frontline_spent"
+    declarations: Any = (
+        FundDeclaration.objects.filter(year=year).only(
+            "enterprise_id", "year", "payroll", "extracted", "spent", "frontline_spent"
+        )
+        if as_of is None
+        else fund_declarations_as_of(year, as_of)
     )
     declared: set[int] = set()
     extraction_compliant = frontline_compliant = frontline_failed = 0
@@ -239,13 +288,12 @@ def fund_figures(year: int) -> dict[str, Any]:
         total_shortfall += evaluation.shortfall
         frontline_compliant += evaluation.frontline_compliant is True
         frontline_failed += evaluation.frontline_compliant is False
-    not_declared = list(
-        Enterprise.objects.exclude(
-            Exists(FundDeclaration.objects.filter(year=year, enterprise=OuterRef("pk")))
-        )
-        .order_by("name")
-        .values_list("pk", flat=True)
-    )
+    # In Python: as of a date, which enterprises had declared is not a query of its own.
+    not_declared = [
+        pk
+        for pk in Enterprise.objects.order_by("name").values_list("pk", flat=True)
+        if pk not in declared
+    ]
     return {
         "fund_declarations": len(declared),
         "fund_extraction_compliant": extraction_compliant,
@@ -514,3 +562,26 @@ def learning_record_of(*, user: Any, worker: Worker) -> LearningRecord | None:
         .order_by("-held_on", "competition__name", "pk")
     )
     return LearningRecord(worker, years, certificates, results)
+
+
+def fund_notices_addressed_to(user: Any) -> QuerySet[FundNotice]:
+    """The 整改通知 of an HR user's enterprises, newest first, each with `is_read` by this
+    user; none for other roles (staff send them and read their receipts on the fund pages)."""
+    if is_sub_district_staff(user) or not has_role(user, Role.HR):
+        return FundNotice.objects.none()
+    return (
+        FundNotice.objects.filter(enterprise__hr_users=user)
+        .select_related("enterprise")
+        .annotate(
+            is_read=Exists(FundNoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user))
+        )
+        .order_by("-sent_at", "-id")
+    )
+
+
+def fund_notice_unread_count(user: Any) -> int:
+    """整改通知 of the HR user's enterprises without this user's receipt (one query; the
+    navbar's and home page's unread count, core.home)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return fund_notices_addressed_to(user).filter(is_read=False).count()

@@ -65,7 +65,9 @@ def declare(enterprise, year, payroll, extracted, spent="0", frontline="0"):
         spent=Decimal(spent),
         frontline_spent=Decimal(frontline),
         source=FundDeclaration.Source.ADMIN,
-        submitted_at=timezone.now(),
+        # Declared in January after the year, as enterprises do once the payroll is known: a
+        # report counts only what was submitted by its date (issue 16).
+        submitted_at=timezone.make_aware(datetime.datetime(year + 1, 1, 20, 9)),
     )
 
 
