@@ -215,7 +215,7 @@ class AuditLogFactory(factory.django.DjangoModelFactory):
         model = AuditLog
 
     actor = factory.SubFactory(UserFactory)
-    action = "union_membership_correct"
+    action = "union.membership.corrected"
     object_type = "workers.Worker"
     object_id = factory.Sequence(str)
     detail = factory.LazyFunction(lambda: {"is_member": [False, True]})
