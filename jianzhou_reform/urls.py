@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("honors/", include("honors.urls")),
     path("compliance/", include("compliance.urls")),
     path("party/", include("party.urls")),
+    path("notices/", include("notices.urls")),
     path("", include("core.urls")),
 ]
 # Uploaded files (rosters with ID numbers) are never served as public media: they are

@@ -7,6 +7,15 @@ class TrainingConfig(AppConfig):
     verbose_name = _("教育培训")
 
     def ready(self) -> None:
+        from training import home
+
+        home.register()  # its section of the home page (core.home)
+        from core.home import register_unread_counter
+        from training.selectors import fund_notice_unread_count
+
+        # 整改通知 unread by an HR user count in the navbar's 通知 badge (issue 16).
+        register_unread_counter("fund_notices", fund_notice_unread_count)
+
         from enterprises.selectors import enterprises_acted_for
         from imports import registry
         from training import figures
