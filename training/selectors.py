@@ -582,6 +582,6 @@ def fund_notices_addressed_to(user: Any) -> QuerySet[FundNotice]:
 def fund_notice_unread_count(user: Any) -> int:
     """整改通知 of the HR user's enterprises without this user's receipt (one query; the
     navbar's and home page's unread count, core.home)."""
-    if not getattr(user, "is_authenticated", False):
+    if is_sub_district_staff(user) or not has_role(user, Role.HR):
         return 0
     return fund_notices_addressed_to(user).filter(is_read=False).count()
