@@ -18,9 +18,12 @@ from django.db import router, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.accounts import person_name
+from core.audit_labels import action_label, model_label
 from core.models import AuditLog, PersonalDataAccess
 from core.roles import Role
 from core.services import audit_record
@@ -54,6 +57,19 @@ def _field_label(form: BaseForm, name: str) -> str:
         return name
 
 
+def user_choice_label(user: Any) -> str:
+    """A user in a select: the name in Chinese order, with the login name to tell namesakes
+    apart (User.__str__ is the login name alone)."""
+    name = person_name(user)
+    return "%s（%s）" % (name, user.username) if name != user.username else name
+
+
+def user_choices_by_name(db_field: Any, formfield: Any) -> None:
+    """Users offered by a relation's form field (an HR-account picker, owners) show by name."""
+    if db_field.related_model is get_user_model() and hasattr(formfield, "label_from_instance"):
+        formfield.label_from_instance = user_choice_label
+
+
 class ServiceModelAdmin(admin.ModelAdmin):
     """An admin that writes only through its app's services (STYLE.md 2), as the pages do.
 
@@ -65,6 +81,12 @@ class ServiceModelAdmin(admin.ModelAdmin):
     A `ValidationError` a service raises (a rule, in Chinese: STYLE.md 6) rolls the whole
     request back and is shown on the form as a view shows it, or as a message after a delete.
     """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.is_relation:
+            user_choices_by_name(db_field, formfield)
+        return formfield
 
     def _not_through_a_service(self, method: str) -> ImproperlyConfigured:
         return ImproperlyConfigured(
@@ -158,12 +180,64 @@ class ServiceModelAdmin(admin.ModelAdmin):
             self.message_user(request, message, messages.ERROR)
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_id"]
-    list_filter = ["action"]
+class _CodeFilter(admin.SimpleListFilter):
+    """Filter by a stored code (action, object type), offering the codes the log holds under
+    their Chinese labels (one query over the changelist's own rows)."""
+
+    label: Callable[[str], str]
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(self.parameter_name, flat=True)
+            .distinct()
+        )
+        choices = [(code, type(self).label(code)) for code in codes if code]
+        return sorted(choices, key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class AuditActionFilter(_CodeFilter):
+    title = _("操作")
+    parameter_name = "action"
+    label = staticmethod(action_label)
+
+
+class ObjectTypeFilter(_CodeFilter):
+    title = _("对象类型")
+    parameter_name = "object_type"
+    label = staticmethod(model_label)
+
+
+class ActorFilter(admin.RelatedFieldListFilter):
+    """The actors by name in Chinese order (User.__str__ is the login name)."""
+
+    def field_choices(self, field, request, model_admin):
+        actors = User.objects.filter(
+            pk__in=model_admin.get_queryset(request).values("actor")
+        ).order_by("last_name", "first_name", "username")
+        return [(user.pk, person_name(user)) for user in actors]
+
+
+class _LogAdmin(admin.ModelAdmin):
+    """The two logs: Chinese labels for their codes, the raw code kept as a tooltip and on the
+    detail page for support; nobody writes them by hand."""
+
     list_select_related = ["actor"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+    @admin.display(description=_("操作人"), ordering="actor__last_name")
+    def actor_name(self, obj):
+        return person_name(obj.actor) if obj.actor_id else "—"
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_type_label(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>', obj.object_type, model_label(obj.object_type)
+        )
 
     def has_add_permission(self, request):
         return False
@@ -173,28 +247,60 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(_LogAdmin):
+    list_display = ["created_at", "actor_name", "action_label", "object_type_label", "object_id"]
+    list_filter = [AuditActionFilter, ObjectTypeFilter]
+    fields = [
+        "created_at",
+        "actor_name",
+        "action_label",
+        "action_code",
+        "object_type_label",
+        "object_type",
+        "object_id",
+        "detail",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_label(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.action, action_label(obj.action))
+
+    @admin.display(description=_("操作代码"))
+    def action_code(self, obj):
+        return obj.action
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(_LogAdmin):
     """Staff read who reached personal data; nobody, superusers included, writes the log by
     hand (core.services.personal_data_access_record writes it)."""
 
-    list_display = ["created_at", "actor", "action", "object_type", "object_id", "record_count"]
-    list_filter = ["action", "created_at", "actor"]
-    list_select_related = ["actor"]
-    search_fields = ["actor__username"]
+    list_display = [
+        "created_at",
+        "actor_name",
+        "action",
+        "object_type_label",
+        "object_id",
+        "record_count",
+    ]
+    list_filter = ["action", ObjectTypeFilter, "created_at", ("actor", ActorFilter)]
+    search_fields = ["actor__username", "actor__last_name", "actor__first_name"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in PersonalDataAccess._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    fields = [
+        "created_at",
+        "actor_name",
+        "action",
+        "object_type_label",
+        "object_type",
+        "object_id",
+        "record_count",
+        "detail",
+    ]
+    readonly_fields = fields
 
 
 # Accounts (issue 12) ---------------------------------------------------------------------------
@@ -219,6 +325,38 @@ class PortalUserAdmin(UserAdmin):
     Every rule holds on the server: what a non-superuser may not change is left out of the
     form (a forged field is ignored), the group choices are the role groups (another id is
     refused), and save_model / save_related check again."""
+
+    # Names in Chinese order: 姓 before 名, one 姓名 column (User.__str__ is the login name).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email")}),
+        (
+            _("权限"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = ("username", "full_name", "email", "is_staff", "is_active")
+
+    @admin.display(description=_("姓名"), ordering="last_name")
+    def full_name(self, obj):
+        return person_name(obj) if (obj.last_name or obj.first_name) else "—"
 
     def _own_account(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and obj.pk == request.user.pk

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     # This module holds more than one app config: "core" in INSTALLED_APPS means this one.
     default = True
     name = "core"
-    verbose_name = _("核心")
+    verbose_name = _("系统与日志")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

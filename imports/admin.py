@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import person_name
 from core.admin import ServiceModelAdmin
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
@@ -314,6 +315,10 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+# Users by name in Chinese order (core.accounts.person_name), not by login name.
+_USERS_BY_NAME = {"uploaded_by": "uploaded_by_name", "applied_by": "applied_by_name"}
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     list_display = [
@@ -321,7 +326,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "kind_label",
         "original_name",
         "enterprise",
-        "uploaded_by",
+        "uploaded_by_name",
         "source",
         "status",
         "download_link",
@@ -330,9 +335,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     list_filter = [KindFilter, "status", "source"]
     list_select_related = ["enterprise", "uploaded_by"]
     search_fields = ["original_name", "sha256"]
-    exclude = ["file", "staged_rows"]
+    exclude = ["file", "staged_rows", *_USERS_BY_NAME]
     readonly_fields = [
-        f.name for f in ImportRecord._meta.fields if f.name not in ("file", "staged_rows")
+        _USERS_BY_NAME.get(f.name, f.name)
+        for f in ImportRecord._meta.fields
+        if f.name not in ("file", "staged_rows")
     ] + ["download_link", "preview_link"]
 
     def get_queryset(self, request: HttpRequest):
@@ -342,6 +349,14 @@ class ImportRecordAdmin(admin.ModelAdmin):
         if url_name and url_name.endswith("changelist"):
             queryset = queryset.defer("errors", "warnings", "details")
         return queryset
+
+    @admin.display(description=_("上传人"), ordering="uploaded_by__last_name")
+    def uploaded_by_name(self, record: ImportRecord) -> str:
+        return person_name(record.uploaded_by) or "—"
+
+    @admin.display(description=_("确认导入人"))
+    def applied_by_name(self, record: ImportRecord) -> str:
+        return person_name(record.applied_by) or "—"
 
     @admin.display(description=_("数据类型"), ordering="kind")
     def kind_label(self, record: ImportRecord) -> str:
