@@ -28,6 +28,13 @@ class ImportRecord(models.Model):
         FAILED = "failed", _("处理失败")
         EXPIRED = "expired", _("预览已过期")
 
+    class Source(models.TextChoices):
+        """How the file came in (the values import_record_create's callers write)."""
+
+        WEB = "web", _("网页上传")
+        CLI = "cli", _("命令行导入")
+        BENCH = "bench", _("性能测试")
+
     # The data set's key in imports.registry (e.g. "roster"); its label comes from there.
     kind = models.CharField(_("数据类型"), max_length=20, db_index=True)
     enterprise = models.ForeignKey(
@@ -46,7 +53,7 @@ class ImportRecord(models.Model):
         blank=True,
         related_name="import_records",
     )
-    source = models.CharField(_("来源"), max_length=20, default="web")
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.WEB)
     # Encrypted at rest (core.storage); deleted after the retention period staff set
     # (ImportRetention), leaving the record, its counts and its errors.
     file = models.FileField(
