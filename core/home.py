@@ -77,3 +77,26 @@ def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return sum(counter(user) for counter in _UNREAD.values())
+
+
+def request_unread_count(request: Any) -> int:
+    """`unread_count` of the request's user, counted once per request (the navbar's badge and
+    the home page share it)."""
+    cached = getattr(request, "_unread_count", None)
+    if cached is None:
+        cached = unread_count(request.user)
+        request._unread_count = cached
+    return cached
+
+
+def waiting_items(sections: list[ShownSection]) -> list[HomeItem]:
+    """What needs the user now: the items with something waiting that they must act on,
+    each once (two sections may link the same page)."""
+    seen: set[str] = set()
+    waiting = []
+    for section in sections:
+        for item in section.items:
+            if item.urgent and item.count and item.url not in seen:
+                seen.add(item.url)
+                waiting.append(item)
+    return waiting

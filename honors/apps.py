@@ -7,6 +7,9 @@ class HonorsConfig(AppConfig):
     verbose_name = _("劳模工匠")
 
     def ready(self) -> None:
+        from honors import home
+
+        home.register()  # its section of the home page (core.home)
         # --- the honour register: the 荣誉 data set and the worker page's honours panel
         from honors.importer import HONOUR_DATASET, HONOURS, HonourImporter
         from honors.selectors import HONOURS_PANEL, honours_panel

@@ -7,6 +7,9 @@ class UnionsConfig(AppConfig):
     verbose_name = _("工会")
 
     def ready(self) -> None:
+        from unions import home
+
+        home.register()  # its section of the home page (core.home)
         from imports import registry
         from unions import receivers  # noqa: F401 - connects the membership history
         from unions.importers import UNION_DATASET, UNIONS, UnionImporter

@@ -7,6 +7,9 @@ class WorkersConfig(AppConfig):
     verbose_name = _("产业工人")
 
     def ready(self) -> None:
+        from workers import home
+
+        home.register()  # its section of the home page (core.home)
         from django.db.models.signals import post_delete, post_save
 
         from core.signals import rows_written
