@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.periods import Period, Quarter
+from core.rates import rate
 from core.roles import is_sub_district_staff
 from core.services import audit_record, record_save
 from enterprises.models import Enterprise
@@ -260,7 +261,7 @@ def _content(run: ReportRun) -> ReportContent:
                 yes if e.is_covered else no,
                 c["workers"],
                 c["members"],
-                c["members"] / c["workers"] if c["workers"] else None,
+                rate(c["members"], c["workers"]),  # 4 decimals, shown as a percent
                 c["frontline"],
                 c["frontline_party"],
                 c["skilled"],
@@ -355,9 +356,12 @@ def report_file_for(*, kind: str, period: str) -> tuple[dict[str, Any], bytes]:
     way as a scheduled run but not recorded as one. A period that has not started is refused."""
     requested = report_period_open(kind=kind, period=period)
     period = str(requested)
-    latest = ReportRun.objects.filter(kind=kind, period=period).aggregate(n=Max("version"))["n"]
-    run = ReportRun(kind=kind, period=period, as_of=requested.as_of(), version=(latest or 0) + 1)
+    run = ReportRun(kind=kind, period=period, as_of=requested.as_of(), version=0)
     content = _content(run)
+    # An ad-hoc export, not a stored run: the cover never claims a version or the scheduled
+    # job made it (issue 16); the portal's versions are the stored runs.
+    content.version = None
+    content.generated_by = gettext("命令行导出（build_report）")
     return content.snapshot, report_workbook(content)
 
 

@@ -31,6 +31,8 @@ from reports.target_sheet import comparison_columns
 
 AMOUNT = "#,##0.00"
 HOURS = "#,##0.0"
+# A change of a rate, in percentage points (0.024 → 2.4 shown "+2.40个百分点", never "2.40%").
+POINTS = '+0.00"个百分点";-0.00"个百分点";0.00"个百分点"'
 TREND_KEYS = (
     "union_establishment_rate",
     "union_membership_rate",
@@ -47,7 +49,8 @@ class ReportContent:
     as_of: datetime.date
     generated_at: datetime.datetime
     generated_by: str
-    version: int
+    # None: an ad-hoc export (build_report --output), not a stored version of the report.
+    version: int | None
     snapshot: dict[str, Any]
     previous_period: str
     previous: dict[str, Any] | None  # the previous period's figures, if known
@@ -90,7 +93,10 @@ def _cover(book: Workbook, content: ReportContent) -> None:
         (gettext("数据截至"), content.as_of),
         (gettext("生成时间"), content.generated_at.replace(tzinfo=None)),
         (gettext("生成人"), content.generated_by),
-        (gettext("版本"), content.version),
+        (
+            gettext("版本"),
+            content.version if content.version is not None else gettext("命令行导出，非正式版本"),
+        ),
     ]
     for offset, (label, value) in enumerate(rows, start=3):
         sheet.cell(row=offset, column=1, value=label).font = Font(bold=True)
@@ -104,17 +110,18 @@ def _cover(book: Workbook, content: ReportContent) -> None:
 
 
 def _summary(book: Workbook, content: ReportContent) -> None:
+    """汇总: each figure by its Chinese name (the codes are for build_report --json only), this
+    period, the previous one and the change; a rate's change in percentage points."""
     sheet = book.create_sheet(gettext("汇总"))
     _header(
         sheet,
         [
             gettext("指标"),
-            gettext("代码"),
             gettext("本期（%(period)s）") % {"period": content.period},
             gettext("上期（%(period)s）") % {"period": content.previous_period},
             gettext("变化"),
         ],
-        [46, 36, 16, 16, 14],
+        [46, 16, 16, 18],
     )
     kpis = content.snapshot["kpis"]
     previous = (content.previous or {}).get("kpis", {})
@@ -125,18 +132,24 @@ def _summary(book: Workbook, content: ReportContent) -> None:
             before = None if before is None else Decimal(before)
         change = None
         if value is not None and before is not None and key != "fund_year":  # a year, not a count
-            change = round(value - before, 4) if key in RATE_KEYS else value - before
-        sheet.append([str(FIGURE_LABELS.get(key, key)), key, value, before, change])
+            if key in RATE_KEYS:  # percentage points, exact to two decimals
+                change = float(
+                    ((Decimal(str(value)) - Decimal(str(before))) * 100).quantize(Decimal("0.01"))
+                )
+            else:
+                change = value - before
+        sheet.append([str(FIGURE_LABELS.get(key, key)), value, before, change])
         if key in RATE_KEYS:
-            for column in (3, 4, 5):
+            for column in (2, 3):
                 sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+            sheet.cell(row=sheet.max_row, column=4).number_format = POINTS
         elif key in DECIMAL_KEYS:
-            for column in (3, 4, 5):
+            for column in (2, 3, 4):
                 sheet.cell(row=sheet.max_row, column=column).number_format = (
                     AMOUNT if key == "fund_total_shortfall" else HOURS
                 )
     # 目标 / 基期值 / 上年同期 / 是否落后 beside each figure (issue 15).
-    comparison_columns(sheet, content.snapshot)
+    comparison_columns(sheet, content.snapshot, first_column=5)
     # The fund year's shortfall and undeclared enterprises are report keys since issue 15
     # (fund_total_shortfall, fund_undeclared_enterprises): rows of the table above.
 

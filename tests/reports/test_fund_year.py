@@ -30,6 +30,7 @@ from django.utils import timezone
 from reports.selectors import FIGURE_KEYS, RATE_KEYS, quarter_report
 from reports.services import report_file_for
 from tests.factories import EnterpriseFactory, ReportRunFactory
+from tests.reports.summary import summary_by_key
 from training.models import FundDeclaration
 
 AFTER_2026 = datetime.date(2027, 2, 15)
@@ -126,7 +127,7 @@ def test_the_workbook_shows_the_fund_year_and_the_undeclared(declarations):
     assert fund_keys(snapshot["kpis"]) == FUND_2025
     book = openpyxl.load_workbook(io.BytesIO(data))
 
-    summary = {row[1]: row for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    summary = summary_by_key(book["汇总"].iter_rows(min_row=2, values_only=True))
     assert summary["fund_year"][:3] == ("经费年度", "fund_year", 2025)
     assert summary["fund_declarations"][2] == 3
     assert summary["fund_extraction_compliance_rate"][2] == pytest.approx(0.6667)

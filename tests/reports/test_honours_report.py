@@ -19,6 +19,7 @@ from reports.services import report_build, report_request
 from reports.workbook import ReportContent, report_workbook
 from tests.factories import ReportRunFactory
 from tests.honors.test_figures import AS_OF, HONOUR_KEYS, honoured  # noqa: F401 # a fixture
+from tests.reports.summary import summary_by_key
 
 EXPECTED = {"honours_individual": 4, "honours_team": 1, "model_workers": 1, "craftsmen": 2}
 WORKER_NAMES = ("张一", "张二", "张三", "张四", "张五", "张六")
@@ -78,7 +79,7 @@ def sections(rows: list[tuple]) -> dict[str, list[tuple]]:
 
 def test_the_workbook_has_the_honours_sheet_with_the_figures_of_the_run(honoured):  # noqa: F811
     run = built("2026Q2")
-    summary = {row[1]: row for row in rows_of(stored(run), "汇总")[1:] if row[1]}
+    summary = summary_by_key(rows_of(stored(run), "汇总"))
     for key, value in EXPECTED.items():
         assert summary[key][2] == value == run.figures["kpis"][key]
     assert summary["honours_individual"][0] == "个人荣誉（本年度）"
@@ -171,7 +172,7 @@ def test_a_report_frozen_before_the_keys_shows_dashes(client, official_user, hon
 
     # The next report compares what it can: the earlier one has no such figure.
     run = built("2026Q2")
-    summary = {row[1]: row for row in rows_of(stored(run), "汇总")[1:] if row[1]}
+    summary = summary_by_key(rows_of(stored(run), "汇总"))
     assert summary["craftsmen"][2:5] == (2, None, None)
     page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert (

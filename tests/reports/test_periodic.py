@@ -14,6 +14,7 @@ from reports.models import ReportDownload, ReportRun
 from reports.selectors import last_complete_period, report_period
 from reports.services import report_build, report_request, reports_sweep
 from tests.factories import EmploymentFactory, EnterpriseFactory, VillageFactory, WorkerFactory
+from tests.reports.summary import summary_by_key
 from unions.models import UnionCoverage, UnionOrganisation
 
 QUARTER_END = datetime.date(2026, 3, 31)
@@ -88,7 +89,7 @@ def test_a_quarterly_report_freezes_the_figures_as_of_the_quarter_end(district):
     assert (villages["东村"]["workers"], villages["东村"]["covered"]) == (3, 2)
     assert (villages["西村"]["workers"], villages["西村"]["union_establishment_rate"]) == (1, 0.0)
 
-    summary = {row[1]: row for row in sheet_rows(run, "汇总")[1:] if row[1]}
+    summary = summary_by_key(sheet_rows(run, "汇总"))
     assert summary["workers_total"][2] == 4
     assert summary["union_establishment_rate"][2] == pytest.approx(0.6667)
     # The previous quarter (never reported: computed as of 2025-12-31) still had the worker

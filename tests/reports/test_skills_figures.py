@@ -30,6 +30,7 @@ from tests.factories import (
     TrainingRecordFactory,
     WorkerFactory,
 )
+from tests.reports.summary import summary_by_key
 from training.models import InstituteCriterion
 
 AS_OF = datetime.date(2026, 6, 30)
@@ -253,7 +254,7 @@ def test_the_workbook_has_a_skills_sheet_by_village_park_and_size(skills):
     assert lines[("企业规模", "规上企业")]["在职职工本年结业学时"] == 2024
     assert lines[("企业规模", "规下企业")]["稳定劳动合同比例"] == pytest.approx(1.0)
 
-    summary = {row[1]: row for row in sheet(run, "汇总")[1:] if row[1]}
+    summary = summary_by_key(sheet(run, "汇总"))
     assert summary["training_hours"][2] == pytest.approx(2036.0)
     # 2026Q1, never reported, computed live as of 03-31: 7.5 (w1) + 16 (w2) + 12 (w4).
     assert summary["training_hours"][3] == pytest.approx(35.5)
@@ -299,7 +300,7 @@ def test_a_report_frozen_before_the_new_keys_still_renders(client, official_user
 
 def test_a_new_report_after_a_frozen_one_compares_what_it_can(skills):
     ReportRunFactory(period="2026Q1", as_of=datetime.date(2026, 3, 31))  # no new keys
-    summary = {row[1]: row for row in sheet(built("2026Q2"), "汇总")[1:] if row[1]}
+    summary = summary_by_key(sheet(built("2026Q2"), "汇总"))
     assert summary["trained_workers"][2:5] == (3, None, None)
     assert summary["training_hours"][3] is None
     assert summary["workers_total"][2:5] == (5, 120, -115)
