@@ -27,6 +27,11 @@ class ImportRecord(models.Model):
         APPLIED = "applied", _("已导入")
         FAILED = "failed", _("处理失败")
         EXPIRED = "expired", _("预览已过期")
+        # The uploader dropped the preview (放弃); it can no longer be confirmed.
+        DISCARDED = "discarded", _("已放弃")
+        # Another upload of the same data for the same enterprise was previewed or applied
+        # after it: confirming it would overwrite newer data (imports.services).
+        SUPERSEDED = "superseded", _("已被新的上传取代")
 
     class Source(models.TextChoices):
         """How the file came in (the values import_record_create's callers write)."""

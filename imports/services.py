@@ -80,6 +80,8 @@ def import_record_finish(*, record: ImportRecord, result: Any, actor: Any) -> Im
         target=record,
         counts=result.counts,
     )
+    if record.status == ImportRecord.Status.APPLIED:
+        import_previews_supersede(record=record, older_only=False)
     return record
 
 
@@ -323,6 +325,8 @@ def import_record_validate(*, record_id: int) -> None:
     except Exception as exc:
         _fail(record_id, exc)
         return
+    if record.status == ImportRecord.Status.VALIDATED:
+        _previews_settle(record)
     audit_record(
         actor=record.uploaded_by,
         action="import.%s.%s" % (record.kind, record.status),
@@ -436,8 +440,106 @@ def import_record_apply(*, record_id: int) -> None:
     except Exception as exc:
         _fail(record_id, exc)
         return
-    if record.status == ImportRecord.Status.APPLIED and record.staged_rows:
-        record.staged_rows.delete(save=True)
+    if record.status == ImportRecord.Status.APPLIED:
+        if record.staged_rows:
+            record.staged_rows.delete(save=True)
+        import_previews_supersede(record=record, older_only=False)
+
+
+def _previews_settle(record: ImportRecord) -> None:
+    """After a clean preview: only the newest clean preview of the same data for the same
+    enterprise stays to be confirmed, and none previewed before a later apply (a preview that
+    took long may finish after a newer one, or after an apply)."""
+    applied = _applied_since(record)
+    if applied is not None:
+        _supersede([record.pk], newer=applied)
+        return
+    newest = (
+        ImportRecord.objects.filter(
+            kind=record.kind,
+            enterprise_id=record.enterprise_id,
+            status=ImportRecord.Status.VALIDATED,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if newest is not None:
+        import_previews_supersede(record=newest, older_only=True)
+
+
+def import_previews_supersede(*, record: ImportRecord, older_only: bool) -> int:
+    """Mark the other previews of the same data for the same enterprise as overtaken
+    (已被新的上传取代) as soon as `record` is previewed clean (the older ones only) or applied
+    (every other one: the confirm step would refuse them, _applied_since), so the history says
+    so at once instead of 已校验，待确认. One UPDATE; then their staged rows (personal data)
+    are deleted. Returns how many were marked."""
+    stale = ImportRecord.objects.filter(
+        kind=record.kind,
+        enterprise_id=record.enterprise_id,
+        status=ImportRecord.Status.VALIDATED,
+    ).exclude(pk=record.pk)
+    if older_only:
+        stale = stale.filter(pk__lt=record.pk)
+    return _supersede(list(stale.values_list("pk", flat=True)), newer=record)
+
+
+def _supersede(ids: list[int], *, newer: ImportRecord) -> int:
+    if not ids:
+        return 0
+    record = newer
+    message = gettext(
+        "之后已有一份新的文件（%(name)s）%(what)s，本次预览已被取代，不能再确认导入。"
+        "如需导入，请确认新的上传或重新上传。"
+    ) % {
+        "name": record.original_name,
+        "what": gettext("导入")
+        if record.status == ImportRecord.Status.APPLIED
+        else gettext("上传"),
+    }
+    now = timezone.now()
+    # Only rows still waiting: one confirmed meanwhile (applying) is left to the confirm step.
+    marked = ImportRecord.objects.filter(pk__in=ids, status=ImportRecord.Status.VALIDATED).update(
+        status=ImportRecord.Status.SUPERSEDED,
+        errors=[Issue(None, None, message).as_dict()],
+        finished_at=now,
+        updated_at=now,
+    )
+    superseded = ImportRecord.objects.filter(
+        pk__in=ids, status=ImportRecord.Status.SUPERSEDED
+    ).exclude(staged_rows="")
+    for stale_record in superseded.only("pk", "staged_rows"):
+        stale_record.staged_rows.delete(save=False)
+        ImportRecord.objects.filter(pk=stale_record.pk).update(staged_rows="")
+    if marked:
+        audit_record(
+            actor=None,
+            action="import.%s.superseded" % record.kind,
+            target=record,
+            counts={"previews": marked},
+        )
+    return marked
+
+
+def import_record_discard(*, record: ImportRecord, user: Any) -> ImportRecord:
+    """Drop a clean preview (放弃): it can no longer be confirmed and its staged rows are
+    deleted; the record and its original stay in the history as 已放弃. Discarding a discarded
+    preview again changes nothing."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status == ImportRecord.Status.DISCARDED:
+            return record
+        if record.status != ImportRecord.Status.VALIDATED:
+            raise ValidationError(
+                gettext("这次上传当前的状态是“%(status)s”，不能放弃。")
+                % {"status": record.get_status_display()}
+            )
+        if record.staged_rows:
+            record.staged_rows.delete(save=False)
+        record.status = ImportRecord.Status.DISCARDED
+        record.finished_at = timezone.now()
+        record.save()
+        audit_record(actor=user, action="import.%s.discarded" % record.kind, target=record)
+    return record
 
 
 def _applied_since(record: ImportRecord) -> ImportRecord | None:
@@ -569,6 +671,8 @@ def import_originals_purge(*, now: datetime.datetime | None = None) -> int:
         ImportRecord.Status.REFUSED,
         ImportRecord.Status.FAILED,
         ImportRecord.Status.EXPIRED,
+        ImportRecord.Status.DISCARDED,
+        ImportRecord.Status.SUPERSEDED,
     )
     due = (
         ImportRecord.objects.filter(status__in=finished, created_at__lt=cutoff)
@@ -665,3 +769,10 @@ def upload_retry(*, user: Any, record: ImportRecord) -> ImportRecord:
     if not _may_upload_for(user, record.kind, record.enterprise_id):
         raise PermissionDenied
     return import_record_retry(record=record, user=user)
+
+
+def upload_discard(*, user: Any, record: ImportRecord) -> ImportRecord:
+    """放弃 a preview: the HR of the upload's enterprise or staff (who may upload for it)."""
+    if not _may_upload_for(user, record.kind, record.enterprise_id):
+        raise PermissionDenied
+    return import_record_discard(record=record, user=user)

@@ -29,6 +29,7 @@ from imports.selectors import import_progress, upload_detail, upload_enterprises
 from imports.services import (
     import_record_annotated,
     upload_apply,
+    upload_discard,
     upload_preview,
     upload_retry,
 )
@@ -51,7 +52,7 @@ def _record_or_404(request: HttpRequest, kind: str, pk: int) -> ImportRecord:
 def upload_urls(registration: DataSetRegistration, record: ImportRecord) -> dict[str, str]:
     urls = {
         name or "page": registration.upload_url("_" + name if name else "", record.pk)
-        for name in ("", "progress", "confirm", "retry", "annotated", "original")
+        for name in ("", "progress", "confirm", "discard", "retry", "annotated", "original")
     }
     if registration.enterprise_url_name and record.enterprise_id:
         urls["enterprise"] = registration.enterprise_url(record.enterprise_id)
@@ -120,6 +121,21 @@ def upload_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    return redirect(registry.get(kind).upload_url("", record.pk))
+
+
+@login_required
+@require_POST
+def upload_discard_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """放弃 a preview: it stays in the history as 已放弃 and can no longer be confirmed."""
+    record = _record_or_404(request, kind, pk)
+    try:
+        upload_discard(user=request.user, record=record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, gettext("已放弃这次上传，数据没有任何改动。"))
     return redirect(registry.get(kind).upload_url("", record.pk))
 
 

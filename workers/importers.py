@@ -57,6 +57,9 @@ CONTRACT_TYPE = "劳动合同类型"
 EDUCATION = "学历"
 REMARKS = "备注"
 
+# The preview lists this many of the new workers and counts the rest ("另有 N 人").
+NEW_WORKERS_SHOWN = 200
+
 # DOMAIN.md: more than 20% of the active workers (with at least 10 active) departing at once
 # needs the user's explicit confirmation.
 DEPARTURE_GUARD_SHARE = 0.2
@@ -277,6 +280,8 @@ class RosterImporter(Importer):
         new_employments: list[tuple[str, dict[str, Any]]] = []
         employment_updates: list[tuple[int, dict[str, Any]]] = []
         changes: list[dict[str, Any]] = []
+        # The first NEW_WORKERS_SHOWN new workers, for the preview to list (issue 16).
+        created_list: list[dict[str, Any]] = []
         seen_worker_ids: set[int] = set()
         created = updated = unchanged = 0
 
@@ -347,6 +352,16 @@ class RosterImporter(Importer):
             if job is None:
                 new_employments.append((resident.number, wanted_job))
                 created += 1
+                if len(created_list) < NEW_WORKERS_SHOWN:
+                    created_list.append(
+                        {
+                            "row": row.row,
+                            "name": row.values[NAME],
+                            "id_number": mask_id_number(resident.number),
+                            "position": wanted_job.get("position", ""),
+                            "hire_date": _shown("hire_date", wanted_job["hire_date"]),
+                        }
+                    )
                 continue
             job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
             if job_diff:
@@ -400,6 +415,7 @@ class RosterImporter(Importer):
                 "transfers": transfers,
             },
             details={
+                "created": created_list,
                 "updated": changes,
                 "departing": self._departing_list(departing),
                 "active": active,

@@ -218,8 +218,12 @@ def roster_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 
 
 def roster_upload_details(request: HttpRequest, record: ImportRecord) -> dict[str, Any]:
-    """The roster's own part of its upload page: changed workers and those departing."""
+    """The roster's own part of its upload page: new workers (the first ones the preview
+    kept, and how many more), changed workers and those departing."""
+    created = record.details.get("created", [])
     return {
+        "created": created,
+        "created_more": max((record.counts or {}).get("created", 0) - len(created), 0),
         "changes": Paginator(record.details.get("updated", []), 100).get_page(
             request.GET.get("changes")
         ),

@@ -149,17 +149,175 @@ def test_departures_over_the_limit_need_the_second_confirmation(
     assert "已标记离职的职工" in page and "职工9" in page
 
 
-def test_an_older_preview_cannot_overwrite_a_newer_upload(client, hr_user, enterprise, tmp_path):
+def history_status_of(client, enterprise, name: str) -> str:
+    """The 状态 cell of the history row of the upload named `name`."""
+    page = client.get(reverse("workers:roster_enterprise", args=[enterprise.pk])).content.decode()
+    history = page[page.index('id="upload-history"') :]
+    rows = history.split("<tr")
+    (line,) = [r for r in rows if name in r]
+    return line
+
+
+def test_an_older_preview_is_shown_overtaken_at_once_and_cannot_overwrite_a_newer_upload(
+    client, hr_user, enterprise, tmp_path
+):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "old.xlsx", [row(1)]))
+    old = latest()
+    assert "已校验，待确认" in history_status_of(client, enterprise, "old.xlsx")
+    upload(client, enterprise, write_xlsx(tmp_path / "new.xlsx", [row(1, 岗位="班组长")]))
+    new = latest()
+    # Issue 16: the history says so at once, not 已校验，待确认 until someone tries to confirm.
+    old.refresh_from_db()
+    assert old.status == ImportRecord.Status.SUPERSEDED
+    assert not old.staged_rows, "its staged rows (personal data) are dropped"
+    assert "已被新的上传取代" in history_status_of(client, enterprise, "old.xlsx")
+    assert "已校验，待确认" in history_status_of(client, enterprise, "new.xlsx")
+    page = client.get(reverse("workers:roster_upload", args=[old.pk])).content.decode()
+    assert "new.xlsx" in page and 'id="confirm-form"' not in page
+
+    client.post(reverse("workers:roster_upload_confirm", args=[new.pk]))
+    response = client.post(reverse("workers:roster_upload_confirm", args=[old.pk]), follow=True)
+    assert "不能导入" in response.content.decode()
+    old.refresh_from_db()
+    assert old.status == ImportRecord.Status.SUPERSEDED
+    assert Employment.objects.get().position == "班组长"
+
+
+def test_an_apply_overtakes_the_previews_made_before_it(client, hr_user, enterprise, tmp_path):
+    from imports.services import dataset_import
+    from workers.importers import ROSTER
+
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "web.xlsx", [row(1)]))
+    preview = latest()
+    path = write_xlsx(tmp_path / "cli.xlsx", [row(1, 岗位="班组长")])
+    dataset_import(
+        kind=ROSTER,
+        user=None,
+        filename="cli.xlsx",
+        content=path.read_bytes(),
+        dry_run=False,
+        enterprise=enterprise,
+        source="cli",
+    )
+    preview.refresh_from_db()
+    assert preview.status == ImportRecord.Status.SUPERSEDED
+    assert "已被新的上传取代" in history_status_of(client, enterprise, "web.xlsx")
+    assert "cli.xlsx" in preview.errors[0]["message"]
+
+
+def test_the_confirm_step_still_refuses_a_preview_overtaken_in_a_race(
+    client, hr_user, enterprise, tmp_path
+):
     client.force_login(hr_user)
     upload(client, enterprise, write_xlsx(tmp_path / "old.xlsx", [row(1)]))
     old = latest()
     upload(client, enterprise, write_xlsx(tmp_path / "new.xlsx", [row(1, 岗位="班组长")]))
     client.post(reverse("workers:roster_upload_confirm", args=[latest().pk]))
+    # As if the old preview had been confirmed before it was marked: the apply refuses it.
+    ImportRecord.objects.filter(pk=old.pk).update(status=ImportRecord.Status.VALIDATED)
     client.post(reverse("workers:roster_upload_confirm", args=[old.pk]))
     old.refresh_from_db()
     assert old.status == ImportRecord.Status.REFUSED
     assert "new.xlsx" in old.errors[0]["message"]
     assert Employment.objects.get().position == "班组长"
+
+
+def test_new_workers_are_listed_in_the_preview_with_masked_id_numbers(
+    client, hr_user, enterprise, tmp_path
+):
+    client.force_login(hr_user)
+    upload(
+        client,
+        enterprise,
+        write_xlsx(tmp_path / "a.xlsx", [row(1, 岗位="焊工"), row(2, 岗位="班组长")]),
+    )
+    record = latest()
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    listing = page[page.index('id="upload-created"') :]
+    listing = listing[: listing.index("</table>")]
+    assert "职工1" in listing and "职工2" in listing
+    assert "焊工" in listing and "班组长" in listing
+    assert person(1) not in page, "ID numbers are masked"
+    assert person(1)[:6] + "**********" + person(1)[-2:] in listing
+    assert "另有" not in page
+
+
+def test_a_large_preview_lists_the_first_new_workers_and_counts_the_rest(
+    client, hr_user, enterprise, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("workers.importers.NEW_WORKERS_SHOWN", 2)
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(n) for n in range(5)]))
+    record = latest()
+    assert len(record.details["created"]) == 2
+    url = reverse("workers:roster_upload", args=[record.pk])
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    assert page.count("<tr><td>", page.index('id="upload-created"')) >= 2
+    assert "另有 3 人未列出。" in page
+
+    upload(client, enterprise, write_xlsx(tmp_path / "b.xlsx", [row(n) for n in range(9)]))
+    with CaptureQueriesContext(connection) as nine:
+        page = client.get(reverse("workers:roster_upload", args=[latest().pk])).content.decode()
+    assert "另有 7 人未列出。" in page
+
+    # The list comes from the record: no query of workers at all, none more for more rows
+    # (the navbar's badges are the home page's business, not counted here).
+    def queries_of(captured, table: str) -> list[str]:
+        return [q["sql"] for q in captured.captured_queries if table in q["sql"]]
+
+    assert not queries_of(five, '"workers_') and not queries_of(nine, '"workers_')
+    assert len(queries_of(nine, "core_importrecord")) == len(queries_of(five, "core_importrecord"))
+
+
+def test_hr_discards_a_preview_which_then_cannot_be_confirmed(
+    client, hr_user, enterprise, tmp_path
+):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))
+    record = latest()
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert 'id="discard-form"' in page and "放弃" in page
+    discard = reverse("workers:roster_upload_discard", args=[record.pk])
+    assert client.get(discard).status_code == 405, "a POST only"
+    client.post(discard)
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.DISCARDED
+    assert not record.staged_rows
+    assert client.post(discard).status_code == 302, "discarding twice is harmless"
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.DISCARDED
+
+    response = client.post(reverse("workers:roster_upload_confirm", args=[record.pk]), follow=True)
+    assert "不能导入" in response.content.decode()
+    assert Worker.objects.count() == 0
+    assert "已放弃" in history_status_of(client, enterprise, "a.xlsx")
+    page = client.get(reverse("workers:roster_upload", args=[record.pk])).content.decode()
+    assert 'id="confirm-form"' not in page and 'id="discard-form"' not in page
+
+
+def test_only_the_enterprises_hr_or_staff_may_discard(
+    client, hr_user, enterprise, staff_user, union_user, tmp_path
+):
+    client.force_login(hr_user)
+    upload(client, enterprise, write_xlsx(tmp_path / "a.xlsx", [row(1)]))
+    record = latest()
+    discard = reverse("workers:roster_upload_discard", args=[record.pk])
+    other_hr = type(hr_user).objects.create_user("hr2", password="x")
+    other_hr.groups.set(hr_user.groups.all())
+    EnterpriseFactory(name="别的企业").hr_users.add(other_hr)
+    client.force_login(other_hr)
+    assert client.post(discard).status_code == 404
+    client.force_login(union_user)
+    assert client.post(discard).status_code == 403
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.VALIDATED
+    client.force_login(staff_user)
+    client.post(discard)
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.DISCARDED
 
 
 def test_confirming_twice_applies_once(client, hr_user, enterprise, tmp_path):
@@ -314,7 +472,9 @@ def test_history_page_queries_do_not_grow_with_uploads(client, hr_user, enterpri
     with CaptureQueriesContext(connection) as more:
         body = client.get(url).content.decode()
     assert len(more.captured_queries) == len(few.captured_queries)
-    assert body.count("已校验，待确认") == 8
+    # Each newer clean preview overtakes the older ones (issue 16): one is left to confirm.
+    assert body.count("已校验，待确认") == 1
+    assert body.count("已被新的上传取代") == 7
 
 
 def test_an_expired_preview_says_so_and_cannot_be_confirmed(client, hr_user, enterprise, tmp_path):
