@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import beat_admin
 from core.accounts import person_name
 from core.audit_labels import action_label, model_label
 from core.models import AuditLog, PersonalDataAccess
@@ -459,3 +460,7 @@ def year_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
     YearFilter.title = title
     YearFilter.__name__ = YearFilter.__qualname__ = "YearFilter_%s" % field
     return YearFilter
+
+
+# django-celery-beat's admins (周期任务) in Chinese.
+beat_admin.register()

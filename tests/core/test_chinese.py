@@ -219,3 +219,99 @@ def test_hr_account_picker_lists_users_by_name(client, staff_user, named_actor):
         reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])
     ).content.decode()
     assert "张三（hr-zhang）" in html
+
+
+# -- Periodic tasks (django-celery-beat) ---------------------------------------------------
+
+
+def _cron(expression, zone="Asia/Shanghai"):
+    from django_celery_beat.models import CrontabSchedule
+
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return CrontabSchedule(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+        timezone=zone,
+    )
+
+
+@pytest.mark.parametrize(
+    "expression, words",
+    [
+        ("0 2 1 1,4,7,10 *", "每年1、4、7、10月1日 02:00"),
+        ("30 3 * * *", "每天 03:30"),
+        ("0 2 1 * *", "每月1日 02:00"),
+        ("*/5 * * * *", "每5分钟"),
+        ("0 8 * * 1-5", "每周一至五 08:00"),
+        ("0 9,14 * * 0", "每周日 09:00、14:00"),
+        ("15 * * * *", "每小时的第15分"),
+    ],
+)
+def test_crontab_schedules_read_in_chinese(expression, words):
+    from core.beat_admin import crontab_description
+
+    assert crontab_description(_cron(expression)) == words
+
+
+def test_other_schedules_read_in_chinese():
+    from django_celery_beat.models import IntervalSchedule
+
+    from core.beat_admin import crontab_description, interval_description
+
+    assert interval_description(IntervalSchedule(every=10, period="minutes")) == "每 10 分钟"
+    assert interval_description(IntervalSchedule(every=1, period="days")) == "每天"
+    assert crontab_description(_cron("0 2 * * *", zone="UTC")) == "每天 02:00（时区 UTC）"
+
+
+def test_every_celery_task_has_a_chinese_description():
+    from core.beat_admin import TASK_LABELS
+    from jianzhou_reform.celery import app
+
+    app.loader.import_default_modules()
+    portal_tasks = {name for name in app.tasks if not name.startswith("celery.")}
+    assert portal_tasks - set(TASK_LABELS) == set()
+    assert not [label for label in TASK_LABELS.values() if LATIN.search(str(label))]
+
+
+def test_periodic_task_admin_in_chinese(client, staff_user):
+    from tests.factories import CrontabScheduleFactory, PeriodicTaskFactory
+
+    crontab = CrontabScheduleFactory(
+        minute="0", hour="2", day_of_month="1", month_of_year="1,4,7,10"
+    )
+    PeriodicTaskFactory(
+        name="季度报告测试", task="reports.tasks.report_scheduled_task", crontab=crontab
+    )
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content.decode()
+    assert "定时生成改革进展报告" in html
+    assert 'title="reports.tasks.report_scheduled_task"' in html
+    assert "每年1、4、7、10月1日 02:00" in html
+    for english in ("SCHEDULER", "Scheduler", "Task Name", "Periodic Tasks"):
+        assert english not in html
+    add = client.get(reverse("admin:django_celery_beat_periodictask_add")).content.decode()
+    assert "定时生成改革进展报告" in add  # the task select
+    assert "每年1、4、7、10月1日 02:00" in add  # the crontab select and its readable list
+    assert ">Schedule<" not in add and "Execution Options" not in add
+    crontabs = client.get(
+        reverse("admin:django_celery_beat_crontabschedule_changelist")
+    ).content.decode()
+    assert "每年1、4、7、10月1日 02:00" in crontabs and "0 2 1 1,4,7,10 *" in crontabs
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "周期性任务" in index and "Periodic" not in index
+
+
+# -- The admin's JavaScript strings ------------------------------------------------------------
+
+
+def test_admin_javascript_catalog_has_the_picker_help_in_chinese(client, staff_user):
+    client.force_login(staff_user)
+    catalog = client.get("/admin/jsi18n/").content.decode()
+    assert "Choose %s by selecting them" in catalog  # the msgid, as the key
+    assert "\\u9009\\u4e2d\\u5de6\\u4fa7" in catalog or "选中左侧" in catalog
+    assert "(click to clear)" in catalog and (
+        "\\uff08\\u70b9\\u51fb\\u6e05\\u9664\\uff09" in catalog or "（点击清除）" in catalog
+    )
