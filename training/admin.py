@@ -1,6 +1,8 @@
 import datetime
+from decimal import Decimal
+from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -9,9 +11,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceModelAdmin, year_filter
-from core.templatetags.portal import percent
+from core.templatetags.portal import percent, yuan
 from imports.admin import ExportColumn, XlsxExportMixin
 from training.models import (
+    DEFAULT_EXTRACTION_RATE,
+    DEFAULT_FRONTLINE_RATE,
     Competition,
     CompetitionResult,
     Course,
@@ -103,6 +107,39 @@ class FundRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # history stays; set the defaults again instead
 
+    def changelist_view(self, request, extra_context=None):
+        # An empty list would read as "no rule at all": say which rates apply (DOMAIN.md).
+        if request.method == "GET" and not FundRule.objects.exists():
+            messages.info(
+                request,
+                gettext(
+                    "还没有设置任何年度的经费规则，各年度均按默认比例判断：教育培训经费提取额不低于"
+                    "职工工资总额的 %(extraction)s，其中一线职工使用额不低于使用额的 "
+                    "%(frontline)s。如某年度比例不同，请点击右上角“增加”设置该年度的规则。"
+                )
+                % {
+                    "extraction": _whole_percent(DEFAULT_EXTRACTION_RATE),
+                    "frontline": _whole_percent(DEFAULT_FRONTLINE_RATE),
+                },
+            )
+        return super().changelist_view(request, extra_context)
+
+
+def _whole_percent(rate: Decimal) -> str:
+    """0.0800 → "8%", 0.0850 → "8.5%": a rule's rate as people say it."""
+    return "%s%%" % format((rate * 100).normalize(), "f")
+
+
+def _money_column(field: str, label: Any) -> Any:
+    """A read-only amount with thousands separators (40,000,000.00), as the portal shows it."""
+
+    @admin.display(description=label, ordering=field)
+    def shown(self: Any, obj: Any) -> str:
+        return yuan(getattr(obj, field))
+
+    shown.__name__ = "%s_shown" % field
+    return shown
+
 
 @admin.register(FundRuleChange)
 class FundRuleChangeAdmin(admin.ModelAdmin):
@@ -126,14 +163,18 @@ class FundDeclarationVersionInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = (
         "version",
-        "payroll",
-        "extracted",
-        "spent",
-        "frontline_spent",
+        "payroll_shown",
+        "extracted_shown",
+        "spent_shown",
+        "frontline_spent_shown",
         "source",
         "submitted_by",
         "submitted_at",
     )
+    payroll_shown = _money_column("payroll", _("职工工资总额"))
+    extracted_shown = _money_column("extracted", _("提取额"))
+    spent_shown = _money_column("spent", _("使用额"))
+    frontline_spent_shown = _money_column("frontline_spent", _("其中一线"))
 
     def get_queryset(self, request):
         # Each row shows its submitter and its own name (declaration → enterprise).
@@ -160,13 +201,17 @@ class FundDeclarationAdmin(XlsxExportMixin, admin.ModelAdmin):
     list_display = [
         "enterprise",
         "year",
-        "payroll",
-        "extracted",
+        "payroll_shown",
+        "extracted_shown",
+        "extraction_rate_shown",
         "extraction_status",
+        "frontline_share_shown",
         "frontline_status",
         "version",
         "submitted_at",
     ]
+    payroll_shown = _money_column("payroll", _("职工工资总额"))
+    extracted_shown = _money_column("extracted", _("提取额"))
     list_filter = ["year", "source", "enterprise__village", "enterprise__is_above_scale"]
     list_select_related = ["enterprise"]
     search_fields = ["enterprise__name", "=enterprise__uscc"]
@@ -184,10 +229,21 @@ class FundDeclarationAdmin(XlsxExportMixin, admin.ModelAdmin):
     def _evaluation(self, obj: FundDeclaration):
         return fund_evaluation(obj, rates_of(obj))
 
+    @admin.display(description=_("提取比例"))
+    def extraction_rate_shown(self, obj: FundDeclaration) -> str:
+        # Truncated, never rounded up to the rule's rate beside 不足 (core.rates).
+        return self._evaluation(obj).extraction_rate_shown
+
+    @admin.display(description=_("一线占比"))
+    def frontline_share_shown(self, obj: FundDeclaration) -> str:
+        return self._evaluation(obj).frontline_share_shown
+
     @admin.display(description=_("足额提取"))
     def extraction_status(self, obj: FundDeclaration) -> str:
         e = self._evaluation(obj)
-        return str(_("达标")) if e.extraction_compliant else "%s %s" % (_("缺口"), e.shortfall)
+        if e.extraction_compliant:
+            return str(_("达标"))
+        return "%s，%s %s" % (_("不足"), _("缺口"), yuan(e.shortfall))
 
     @admin.display(description=_("一线达标"))
     def frontline_status(self, obj: FundDeclaration) -> str:

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
+from core.rates import percent_beside_threshold
+
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 
@@ -23,6 +25,22 @@ class Evaluation:
     frontline_share: Decimal | None  # frontline ÷ spent (None when nothing was spent)
     frontline_compliant: bool | None  # None: not applicable (nothing spent)
     usage_rate: Decimal | None  # spent ÷ extracted (None when nothing was extracted)
+    # For display beside the verdicts: the unrounded ratios and the rule's rates they are held
+    # against (a rate rounded half-up could read 8.00% beside 不足; core.rates).
+    extraction_ratio: Decimal | None = None
+    frontline_ratio: Decimal | None = None
+    required_extraction_rate: Decimal | None = None
+    required_frontline_rate: Decimal | None = None
+
+    @property
+    def extraction_rate_shown(self) -> str:
+        """提取比例 as shown beside 达标/不足: 7.9999% reads 7.99%, never 8.00%."""
+        return percent_beside_threshold(self.extraction_ratio, self.required_extraction_rate)
+
+    @property
+    def frontline_share_shown(self) -> str:
+        """一线占比 as shown beside 达标/不足 (truncated, like the extraction rate)."""
+        return percent_beside_threshold(self.frontline_ratio, self.required_frontline_rate)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -58,6 +76,10 @@ def evaluate(
         frontline_share=_ratio(frontline_spent, spent),
         frontline_compliant=frontline_compliant,
         usage_rate=_ratio(spent, extracted),
+        extraction_ratio=extracted / payroll if payroll else None,
+        frontline_ratio=frontline_spent / spent if spent else None,
+        required_extraction_rate=extraction_rate,
+        required_frontline_rate=frontline_rate,
     )
 
 

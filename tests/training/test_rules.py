@@ -3,6 +3,7 @@
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -122,3 +123,36 @@ def test_displayed_rates_are_rounded_half_up_to_four_places():
 def test_other_rates_for_a_year_are_applied():
     assert rule("1000", "50", rates=("0.05", "0.60")).extraction_compliant is True
     assert rule("1000", "50").extraction_compliant is False
+
+
+@pytest.mark.parametrize(
+    "value,threshold,shown",
+    [
+        ("0.079999", "0.08", "7.99%"),  # issue 16: not 8.00% beside 不足
+        ("0.08", "0.08", "8.00%"),
+        ("0.0800001", "0.08", "8.00%"),
+        ("0.5999999", "0.6", "59.99%"),
+        ("0.12345", "0.08", "12.34%"),
+        ("0.0800511", "0.080051", "8.0051%"),  # two decimals would read under the rule it passes
+        (None, "0.08", "—"),
+    ],
+)
+def test_rates_beside_a_verdict_are_truncated_to_stay_on_their_side(value, threshold, shown):
+    from core.rates import percent_beside_threshold
+
+    value = None if value is None else Decimal(value)
+    assert percent_beside_threshold(value, Decimal(threshold)) == shown
+
+
+def test_the_evaluation_shows_7_9999_percent_as_7_99_beside_not_compliant():
+    result = evaluate(
+        payroll=Decimal("1000000.00"),
+        extracted=Decimal("79999.00"),
+        spent=Decimal("0"),
+        frontline_spent=Decimal("0"),
+        extraction_rate=Decimal("0.08"),
+        frontline_rate=Decimal("0.6"),
+    )
+    assert not result.extraction_compliant
+    assert result.extraction_rate_shown == "7.99%"
+    assert result.frontline_share_shown == "—"
