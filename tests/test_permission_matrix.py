@@ -168,6 +168,11 @@ PAGES: dict[str, frozenset[str] | str] = {
     "compliance:record_confirm": POST_ONLY,
     # Party organisation (issue 15): branch names and counts; staff and union officers.
     "party:organisation": frozenset({STAFF, UNION}),
+    # 通知公告 (issue 16): HR read what is addressed to their enterprises, union officers and
+    # staff read them all; officials see reports only.
+    "notices:list": frozenset({STAFF, HR, UNION}),
+    "notices:detail": frozenset({STAFF, HR, UNION}),
+    "notices:attachment": frozenset({STAFF, HR, UNION}),
     "worklist:list": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:detail": frozenset({STAFF, OFFICIAL, WORKLIST}),
     "worklist:attachment": frozenset({STAFF, OFFICIAL, WORKLIST}),
@@ -266,6 +271,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "honors.CraftsmanCriterion": {STAFF: ALL},
     "honors.CraftsmanPoolChange": {STAFF: "va"},
     "honors.InnovationStudio": {STAFF: ALL},
+    "notices.Notice": {STAFF: ALL},
     "reports.ReportRun": {STAFF: "vd"},
     # A download log, yet staff may delete a row of it (reports/admin.py: to review).
     "reports.ReportDownload": {STAFF: "vd"},
@@ -400,6 +406,8 @@ def world(roles):
     )
     objects["nomination"].attachment.save("deeds.pdf", ContentFile(b"%PDF-1.4 deeds"))
     objects["run"].file.save("报告.xlsx", ContentFile(b"report"))
+    # A notice to all enterprises (the own one among them), with an attachment.
+    objects["notice_attachment"] = factories.NoticeAttachmentFactory()
     # One object of every model registered in the admin.
     instances: dict[str, models.Model | None] = {}
     for model in admin.site._registry:
@@ -496,6 +504,9 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
             args=["congress", world["instances"]["compliance.WorkersCongressSession"].pk],
         ),
         "party:organisation": reverse("party:organisation"),
+        "notices:list": reverse("notices:list"),
+        "notices:detail": reverse("notices:detail", args=[world["notice_attachment"].notice_id]),
+        "notices:attachment": reverse("notices:attachment", args=[world["notice_attachment"].pk]),
         "admin:login": reverse("admin:login"),
         "admin:logout": reverse("admin:logout"),
         "admin:index": reverse("admin:index"),
