@@ -19,6 +19,9 @@ def test_staff_logs_in_and_sees_the_chinese_admin_with_demo_data(page: Page, liv
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
 
+    # The home page (issue 16) leads to the admin.
+    expect(page).to_have_url(live_server.url + "/")
+    page.locator("#home [data-item=后台管理]").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.locator("#site-name")).to_have_text("剡湖街道产业工人队伍建设改革管理平台")
     page.locator("#enterprises-enterprise").get_by_role("link", name="企业名录").click()

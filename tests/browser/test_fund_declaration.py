@@ -28,7 +28,7 @@ def test_hr_declares_by_form_fixes_an_error_and_resubmits(page: Page, live_serve
     page.get_by_role("button", name="登录").click()
     # The training pages sit in the navbar's 培训与技能 menu.
     page.locator("nav").get_by_role("button", name="培训与技能").click()
-    page.get_by_role("link", name="培训经费").click()
+    page.locator("nav").get_by_role("link", name="培训经费").click()
     expect(page.get_by_role("heading", name="剡湖机械有限公司")).to_be_visible()
     expect(page.get_by_text("别人的公司")).to_have_count(0)
 

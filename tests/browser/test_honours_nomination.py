@@ -66,7 +66,7 @@ def test_nominate_review_publicity_approve(page: Page, live_server, tmp_path):
     # HR nominate their worker from the navbar's 劳模工匠 menu.
     log_in(page, live_server.url, "hr1")
     page.locator("nav").get_by_role("button", name="劳模工匠").click()
-    page.get_by_role("link", name="劳模推荐").click()
+    page.locator("nav").get_by_role("link", name="劳模推荐").click()
     expect(page.get_by_role("heading", name="剡湖机械有限公司")).to_be_visible()
     page.locator("#open-rounds tr[data-round='%d']" % round_.pk).get_by_role(
         "link", name="推荐"

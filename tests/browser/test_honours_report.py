@@ -42,7 +42,7 @@ def test_an_official_reads_the_honours_figures_on_a_phone(page: Page, live_serve
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill("pw-for-tests")
     page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(live_server.url + "/reports/")
+    expect(page).to_have_url(live_server.url + "/")  # the home page (issue 16)
 
     page.goto(live_server.url + "/reports/?quarter=2026Q2")
     live = page.locator("#live-figures tr[data-key=model_workers] td")

@@ -33,6 +33,9 @@ def test_official_sees_the_dashboard_and_downloads_the_report(page: Page, live_s
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill("pw-for-tests")
     page.get_by_role("button", name="登录").click()
+    # The home page (issue 16) leads to the reports.
+    expect(page).to_have_url(live_server.url + "/")
+    page.locator("#home [data-item=改革进展]").click()
     expect(page).to_have_url(live_server.url + "/reports/")
     expect(page.locator("#latest-figures tr[data-key=workers_total] td").nth(1)).to_have_text("1")
     expect(page.locator("svg.trend-chart")).to_be_visible()

@@ -31,6 +31,7 @@ def test_progress_bar_follows_the_worker_until_the_roster_is_applied(
     page.get_by_label("用户名").fill("hr-big")
     page.get_by_label("密码").fill("pw-for-tests")
     page.get_by_role("button", name="登录").click()
+    page.locator("#home [data-item=花名册上传]").click()  # from the home page (issue 16)
     page.locator("#roster-upload-form input[type=file]").set_input_files(path)
     page.get_by_role("button", name="上传并预览").click()
     expect(page).to_have_url(re.compile(r"/workers/roster/uploads/\d+/$"))

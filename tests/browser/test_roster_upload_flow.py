@@ -49,11 +49,14 @@ def test_hr_fixes_a_roster_with_errors_through_the_annotated_file(
     user, enterprise = hr_with_enterprise
     enterprise_url = "%s/workers/roster/%d/" % (live_server.url, enterprise.pk)
 
-    # 1. Log in through the form: HR lands on their enterprise's page.
+    # 1. Log in through the form: HR land on the home page.
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名").fill("hr1")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    # From the home page (issue 16) to their enterprise's roster page.
+    expect(page).to_have_url(live_server.url + "/")
+    page.locator("#home [data-item=花名册上传]").click()
     expect(page).to_have_url(enterprise_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(enterprise.name)
     expect(page.locator("#upload-history")).to_contain_text("还没有上传过花名册。")

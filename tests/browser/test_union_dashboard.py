@@ -36,6 +36,9 @@ def test_union_officer_reads_the_dashboard_and_exports_the_uncovered(page: Page,
     page.get_by_label("用户名").fill("union1")
     page.get_by_label("密码").fill("pw-for-tests")
     page.get_by_role("button", name="登录").click()
+    # The home page (issue 16) leads to the dashboard.
+    expect(page).to_have_url(live_server.url + "/")
+    page.locator("#home [data-item=工会覆盖]").click()
     expect(page).to_have_url(live_server.url + "/unions/")
     expect(page.locator("[data-figure=union_establishment_rate]")).to_have_text("50.00%")
     expect(page.locator("[data-figure=union_membership_rate]")).to_have_text("100.00%")
