@@ -42,10 +42,10 @@ def home_items(user: Any) -> list[HomeItem] | None:
             title=gettext("改革进展"),
             url=reverse("reports:figures"),
             description=gettext(
-                "季度和月度进展报告的下载、各项指标与目标对比、趋势图；可申请生成往期报告。"
+                "上季度、上月的进展报告是否已生成；报告下载、各项指标与目标对比、趋势图。"
             ),
             count=latest_reports_ready(user, today),
-            count_label=gettext("份最新报告已生成（上季度、上月）"),
+            count_label=gettext("份最新报告已生成"),
         )
     ]
 
