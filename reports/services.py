@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from core.periods import Period, Quarter
 from core.rates import rate
-from core.roles import is_sub_district_staff
+from core.roles import Role, has_role, is_sub_district_staff
 from core.services import audit_record, record_save
 from enterprises.models import Enterprise
 from reports.docx import progress_docx
@@ -27,7 +27,13 @@ from reports.models import (
     ReportRun,
 )
 from reports.narrative import clean_text, narrative_published, task_feedback_texts
-from reports.selectors import fund_year_of, report_figures, report_period, report_snapshot
+from reports.selectors import (
+    fund_year_of,
+    last_complete_period,
+    report_figures,
+    report_period,
+    report_snapshot,
+)
 from reports.targets import (
     baseline_period_check,
     figure_comparisons,
@@ -74,14 +80,52 @@ def report_period_open(*, kind: str, period: str, today: datetime.date | None = 
     return requested
 
 
+def _not_ended_message(period: Period) -> str:
+    if isinstance(period, Quarter):
+        return gettext(
+            "%(year)s年第%(number)s季度尚未结束，只能为已结束的季度或月份申请生成报告。"
+        ) % {"year": period.year, "number": period.number}
+    return gettext("%(year)s年%(number)s月尚未结束，只能为已结束的季度或月份申请生成报告。") % {
+        "year": period.year,
+        "number": period.number,
+    }
+
+
+def report_request_check(*, user: Any, requested: Period, today: datetime.date) -> None:
+    """Who may ask for a report (issue 16): staff for any period that has started, officials
+    for a period that has ended (its figures are final), nobody else. `user` None is the
+    scheduled job."""
+    if user is None or is_sub_district_staff(user):
+        return
+    if not has_role(user, Role.OFFICIAL):
+        raise PermissionDenied
+    if requested.end >= today:
+        raise ValidationError(_not_ended_message(requested), code="period_not_ended")
+
+
+def finished_periods(kind: str, today: datetime.date, count: int) -> list[Period]:
+    """The `count` periods of `kind` that ended most recently, newest first: what officials
+    may pick for a report."""
+    periods = [last_complete_period(kind, today)]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods
+
+
 def report_request(*, kind: str, period: str, user: Any = None) -> ReportRun:
     """Ask for a period's report; the build runs in Celery after this transaction commits.
 
     While one request for the same period and kind is queued or running, asking again returns
     it (a unique constraint decides, so two beat processes or a double click make one run).
-    A period that has not started is refused (`report_period_open`).
+    A period that has not started is refused (`report_period_open`); who may ask for which
+    period is `report_request_check`.
     """
     requested = report_period_open(kind=kind, period=period)
+    report_request_check(
+        user=user if getattr(user, "pk", None) else None,
+        requested=requested,
+        today=timezone.localdate(),
+    )
     period, as_of = str(requested), requested.as_of()
     actor = user if getattr(user, "pk", None) else None
     try:

@@ -39,6 +39,7 @@ from reports.selectors import (
     trend_chart,
 )
 from reports.services import (
+    finished_periods,
     report_download_log,
     report_narrative_publish,
     report_narrative_save,
@@ -122,6 +123,11 @@ def figures(request: HttpRequest) -> HttpResponse:
             "runs": page,
             "kinds": ReportRun.Kind.choices,
             "default_period": default,
+            # Officials pick a period that has ended (issue 16); staff type any started one.
+            "finished": [
+                (kind, label, [str(p) for p in finished_periods(kind, today, count)])
+                for (kind, label), count in zip(ReportRun.Kind.choices, (8, 12), strict=True)
+            ],
             # The quarter's newest published progress section (issue 15).
             "narrative_sections": _published_sections(
                 request, ReportRun.Kind.QUARTERLY, report["quarter"]
@@ -203,9 +209,9 @@ def run_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def run_request(request: HttpRequest) -> HttpResponse:
-    """Staff ask for a report now; it is built in the background."""
-    if not is_sub_district_staff(request.user):
-        raise PermissionDenied
+    """Staff, and officials for a period that has ended, ask for a report now; it is built in
+    the background (the rule: reports.services.report_request_check)."""
+    _require_reports(request)
     kind = request.POST.get("kind", ReportRun.Kind.QUARTERLY)
     if kind not in ReportRun.Kind.values:
         kind = ReportRun.Kind.QUARTERLY

@@ -160,8 +160,13 @@ def test_admin_exports_of_other_registers(client, staff_user, tricky, register, 
     assert_text_only(response.content, texts)
 
 
-def test_quarterly_report_workbook(tricky):
+def test_quarterly_report_workbook(tricky, roles):
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+
     author = UserFactory(username="author", first_name="=1+1")
+    author.groups.add(Group.objects.get(name=Role.STAFF))  # who may request a report
     for n, text in enumerate(FORMULA_LIKE):
         ReformTask.objects.create(
             code="X-%d" % n, section=ReformTask.Section.ORGANISATION, title=text

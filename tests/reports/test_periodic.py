@@ -171,16 +171,21 @@ def test_officials_see_and_download_reports_and_downloads_are_logged(
     run = built()
     client.force_login(official_user)
     page = client.get(reverse("reports:figures")).content.decode()
-    assert "2026Q1" in page and "trend-chart" in page
+    # One report: a note that a trend needs two (issue 16), not empty axes.
+    assert "2026Q1" in page and 'id="trend-single"' in page
     detail = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "东村" in detail and "西村" in detail
     response = client.get(reverse("reports:download", args=[run.pk]))
     assert response.status_code == 200
     assert ReportDownload.objects.get().user == official_user
-    assert client.post(reverse("reports:request"), {"period": "2026Q1"}).status_code == 403
+    # Officials may ask for a period that has ended (issue 16); HR and union officers may not.
+    with mock.patch("reports.services.report_send"):
+        assert client.post(reverse("reports:request"), {"period": "2026Q1"}).status_code == 302
+    assert ReportRun.objects.filter(period="2026Q1", requested_by=official_user).exists()
     for user in (hr_user, union_user):
         client.force_login(user)
         assert client.get(reverse("reports:figures")).status_code == 403
+        assert client.post(reverse("reports:request"), {"period": "2026Q1"}).status_code == 403
         assert client.get(reverse("reports:download", args=[run.pk])).status_code == 403
 
 
