@@ -4,11 +4,13 @@ notices.services, and each notice shows which addressed enterprises have read it
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import person_name
 from core.admin import ServiceModelAdmin
 from notices.models import Notice, NoticeAttachment
 from notices.selectors import notice_receipts, notices_visible_to, with_read_counts
@@ -29,6 +31,9 @@ class NoticeAttachmentForm(forms.ModelForm):
     class Meta:
         model = NoticeAttachment
         fields = ["file"]
+        # Stored files are not served as media: a kept one is downloaded through its link
+        # (notices:attachment), so the widget does not show the stored path.
+        widgets = {"file": forms.FileInput}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -44,8 +49,16 @@ class NoticeAttachmentInline(admin.TabularInline):
     model = NoticeAttachment
     form = NoticeAttachmentForm
     extra = 1
-    fields = ["file", "original_name"]
-    readonly_fields = ["original_name"]
+    fields = ["file", "download"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("文件名"))
+    def download(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("notices:attachment", args=[obj.pk]), obj.original_name
+        )
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -66,7 +79,7 @@ class PublishedFilter(admin.SimpleListFilter):
 @admin.register(Notice)
 class NoticeAdmin(ServiceModelAdmin):
     change_form_template = "admin/notices/notice/change_form.html"
-    list_display = ["title", "audience_shown", "status", "reads", "created_by"]
+    list_display = ["title", "audience_shown", "status", "reads", "author"]
     list_filter = [PublishedFilter, "audience"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
@@ -78,13 +91,13 @@ class NoticeAdmin(ServiceModelAdmin):
         return with_read_counts(notices_visible_to(request.user))
 
     def get_fields(self, request, obj=None):
-        fields = ["title", "body", *AUDIENCE_FORM_FIELDS, "published_at", "created_by"]
+        fields = ["title", "body", *AUDIENCE_FORM_FIELDS, "published_at", "author"]
         if obj is not None and obj.published_at is not None:
             fields.append("receipt_table")
         return fields
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["published_at", "created_by", "receipt_table"]
+        fields = ["published_at", "author", "receipt_table"]
         if obj is not None and obj.published_at is not None:
             fields += AUDIENCE_FORM_FIELDS
         return fields
@@ -96,6 +109,10 @@ class NoticeAdmin(ServiceModelAdmin):
         if obj.audience == Notice.Audience.PARK and obj.park is not None:
             return "%s（%s）" % (obj.get_audience_display(), obj.park.name)
         return obj.get_audience_display()
+
+    @admin.display(description=_("发布人"), ordering="created_by")
+    def author(self, obj):
+        return person_name(obj.created_by) or "—"
 
     @admin.display(description=_("状态"), ordering="published_at")
     def status(self, obj):
@@ -125,10 +142,7 @@ class NoticeAdmin(ServiceModelAdmin):
             (
                 (
                     row.enterprise.name,
-                    "、".join(
-                        receipt.user.get_full_name() or receipt.user.get_username()
-                        for receipt in row.receipts
-                    )
+                    "、".join(person_name(receipt.user) for receipt in row.receipts)
                     or gettext("未读"),
                     timezone.localtime(row.read_at).strftime("%Y-%m-%d %H:%M")
                     if row.read_at

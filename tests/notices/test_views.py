@@ -52,7 +52,7 @@ def test_hr_list_marks_unread_and_lists_fund_notices(
     assert "关于报送花名册的通知" in html and "已读的通知" in html
     assert "乙园区通知" not in html
     # The unread notice and the unread fund notice.
-    assert html.count('<span class="badge text-bg-danger">未读</span>') == 2
+    assert html.count("data-unread") == 2
     assert reverse("training:notice", args=[fund_notice.pk]) in html
     assert "2025年度教育培训经费整改通知" in html
     # Newest first: the later one above.
@@ -221,6 +221,7 @@ def test_a_published_notice_shows_its_receipts_and_keeps_its_audience(
     html = _html(client.get(url))
     assert "已读 1 / 应读 2" in html
     assert "甲企业" in html and "乙企业" in html and "未读" in html
+    assert "王芳" in html  # who read it, family name first
     assert 'name="audience"' not in html  # fixed once published
     # A forged audience in the post is ignored; the title can still be corrected.
     response = client.post(
