@@ -112,23 +112,27 @@ class NoticeAdmin(ServiceModelAdmin):
 
     @admin.display(description=_("发布人"), ordering="created_by")
     def author(self, obj):
-        return person_name(obj.created_by) or "—"
+        return format_html('<span class="nowrap">{}</span>', person_name(obj.created_by) or "—")
 
     @admin.display(description=_("状态"), ordering="published_at")
     def status(self, obj):
         if obj.published_at is None:
             return gettext("草稿")
         local = timezone.localtime(obj.published_at)
-        return gettext("%(time)s 发布") % {"time": local.strftime("%Y-%m-%d %H:%M")}
+        return format_html(
+            '<span class="nowrap">{}</span>',
+            gettext("%(time)s 发布") % {"time": local.strftime("%Y-%m-%d %H:%M")},
+        )
 
     @admin.display(description=_("阅读情况"))
     def reads(self, obj):
         if obj.published_at is None:
             return "—"
-        return gettext("已读 %(read)s / 应读 %(addressed)s") % {
-            "read": obj.read_count,
-            "addressed": obj.addressed_count,
-        }
+        return format_html(
+            '<span class="nowrap">{}</span>',
+            gettext("已读 %(read)s / 应读 %(addressed)s")
+            % {"read": obj.read_count, "addressed": obj.addressed_count},
+        )
 
     @admin.display(description=_("阅读回执"))
     def receipt_table(self, obj):
