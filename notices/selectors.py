@@ -102,10 +102,13 @@ def notice_attachment_visible(user: Any, pk: int) -> NoticeAttachment | None:
 def addressed_enterprises(notice: Notice) -> QuerySet[Enterprise]:
     """The enterprises `notice` is addressed to, by name."""
     queryset = Enterprise.objects.order_by("name", "pk")
+    # A village or park left empty addresses nobody (never "the enterprises without a park").
     if notice.audience == Notice.Audience.VILLAGE:
-        return queryset.filter(village_id=notice.village_id)
+        village = notice.village_id
+        return queryset.filter(village_id=village) if village is not None else queryset.none()
     if notice.audience == Notice.Audience.PARK:
-        return queryset.filter(park_id=notice.park_id)
+        park = notice.park_id
+        return queryset.filter(park_id=park) if park is not None else queryset.none()
     if notice.audience == Notice.Audience.CHOSEN:
         return queryset.filter(
             pk__in=Notice.enterprises.through.objects.filter(notice=notice).values("enterprise")

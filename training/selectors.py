@@ -584,4 +584,8 @@ def fund_notice_unread_count(user: Any) -> int:
     navbar's and home page's unread count, core.home)."""
     if is_sub_district_staff(user) or not has_role(user, Role.HR):
         return 0
-    return fund_notices_addressed_to(user).filter(is_read=False).count()
+    return (
+        FundNotice.objects.filter(enterprise__hr_users=user)
+        .exclude(Exists(FundNoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user)))
+        .count()
+    )
