@@ -8,12 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from core.choices import SKILL_LEVEL_RANK, ContractType, PoliticalStatus, SkillLevel
 from core.roles import Role, roles_setup
 from core.signals import rows_written
+from demo import jobs
 from enterprises.models import Enterprise, IndustrialPark, Village
+from reports.models import ReportRun
+from reports.selectors import fund_year_of, last_complete_period
 from workers.models import Employment, Worker
 
 DEMO_PASSWORD = "demo-2026"  # nosec B105 # the documented demo password, development data only
@@ -77,15 +81,34 @@ class Command(BaseCommand):
         created_workers = 0
         if not Worker.objects.filter(employments__enterprise__in=enterprises).exists():
             created_workers = self._seed_workers(rng, enterprises)
-        self._seed_unions(villages, enterprises)
-        self._seed_fund_declarations(rng, enterprises)
-        self._seed_skills(rng, enterprises)
         users = self._seed_users(enterprises)
+        self._seed_unions(villages, enterprises)
+        # What the reports show (issue 16): the last finished quarter and month, and the fund
+        # year of that quarter (reports.selectors.fund_year_of).
+        today = timezone.localdate()
+        quarter = last_complete_period(ReportRun.Kind.QUARTERLY, today)
+        month = last_complete_period(ReportRun.Kind.MONTHLY, today)
+        fund_year = fund_year_of(quarter.as_of())
+        self._seed_fund_declarations(rng, enterprises, fund_year)
+        self._seed_skills(rng, enterprises)
         self._seed_honours(rng, enterprises)
+        staff, hr = users["staff"], users["hr"]
+        jobs.seed_fund_rules_and_notice(staff=staff, enterprises=enterprises, fund_year=fund_year)
+        jobs.seed_notice(staff=staff, today=today)
+        jobs.seed_worklist(staff=staff, reporter=users["worklist"], today=today)
+        jobs.seed_party(enterprises=enterprises, quarters=[quarter, quarter.next()])
+        jobs.seed_democratic(staff=staff, hr=hr, enterprises=enterprises, today=today)
+        jobs.seed_inspections(staff=staff, enterprises=enterprises, today=today)
+        built = jobs.seed_reports(
+            staff=staff,
+            periods=[(ReportRun.Kind.QUARTERLY, quarter), (ReportRun.Kind.MONTHLY, month)],
+        )
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
             % (len(villages), len(parks), len(enterprises), created_workers)
         )
+        if built:
+            self.stdout.write("已生成进展报告：%s。" % "、".join(built))
         self.stdout.write("演示账号（密码均为 %s）：%s" % (DEMO_PASSWORD, "、".join(users)))
 
     def _seed_unions(self, villages: list[Village], enterprises: list[Enterprise]) -> None:
@@ -119,16 +142,17 @@ class Command(BaseCommand):
                 defaults={"start_date": founded},
             )
 
-    def _seed_fund_declarations(self, rng: random.Random, enterprises: list[Enterprise]) -> None:
-        """Last year's training-fund declarations for all but one enterprise: most pass, some
-        extract too little or spend too little on frontline workers (seed measure 11)."""
+    def _seed_fund_declarations(
+        self, rng: random.Random, enterprises: list[Enterprise], year: int
+    ) -> None:
+        """The fund year's training-fund declarations for all but one enterprise, submitted in
+        the March after it (so the reports count them): most pass, some extract too little or
+        spend too little on frontline workers (seed measure 11)."""
         from decimal import Decimal
-
-        from django.utils import timezone
 
         from training.models import FundDeclaration, FundDeclarationVersion
 
-        year = timezone.localdate().year - 1
+        submitted_at = timezone.make_aware(datetime.datetime(year + 1, 3, 15, 10))
         for index, enterprise in enumerate(enterprises[:-1]):
             payroll = Decimal(rng.randrange(2_000_000, 60_000_000)) + Decimal("0.55")
             share = (Decimal("0.06"), Decimal("0.08"), Decimal("0.09"))[index % 3]
@@ -146,7 +170,7 @@ class Command(BaseCommand):
                     "spent": spent,
                     "frontline_spent": frontline,
                     "source": FundDeclaration.Source.ADMIN,
-                    "submitted_at": timezone.now(),
+                    "submitted_at": submitted_at,
                 },
             )
             if created:
@@ -554,15 +578,17 @@ class Command(BaseCommand):
         rows_written.send(sender=Employment)
         return len(workers)
 
-    def _seed_users(self, enterprises: list[Enterprise]) -> list[str]:
+    def _seed_users(self, enterprises: list[Enterprise]) -> dict[str, Any]:
         user_model = get_user_model()
         specs = [
             ("staff", Role.STAFF, True, "街道", "工作人员"),
             ("hr", Role.HR, False, "企业", "人事"),
             ("union", Role.UNION_OFFICER, True, "工会", "干部"),
             ("official", Role.OFFICIAL, False, "市产改办", "领导"),
+            # A 党建办 member who reports progress on the work list (demo.jobs.seed_worklist).
+            ("worklist", Role.WORKLIST, False, "党建办", "填报人"),
         ]
-        names = []
+        names: dict[str, Any] = {}
         for username, role, is_staff, last, first in specs:
             user, created = user_model.objects.get_or_create(
                 username=username,
@@ -572,7 +598,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(Group.objects.get(name=role))
-            names.append(username)
+            names[username] = user
             if role == Role.HR:
                 for enterprise in enterprises[:2]:
                     enterprise.hr_users.add(user)
