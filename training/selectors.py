@@ -194,20 +194,23 @@ def fund_compliance(
     enterprises = filter_by_groups(
         enterprises, village=village, park=park, no_park=no_park, above_scale=above_scale
     )
+    listed: list[Any]
     if as_of is None:
-        enterprises = enterprises.prefetch_related(
-            Prefetch(
-                "fund_declarations",
-                queryset=FundDeclaration.objects.filter(year=year),
-                to_attr="declared",
+        listed = list(
+            enterprises.prefetch_related(
+                Prefetch(
+                    "fund_declarations",
+                    queryset=FundDeclaration.objects.filter(year=year),
+                    to_attr="declared",
+                )
             )
         )
     else:
         stood = {d.enterprise_id: d for d in fund_declarations_as_of(year, as_of)}
-        enterprises = list(enterprises)
-        for enterprise in enterprises:
+        listed = list(enterprises)
+        for enterprise in listed:
             found = stood.get(enterprise.pk)
-            enterprise.declared = [found] if found else []  # type: ignore[attr-defined]
+            enterprise.declared = [found] if found else []
     rates = fund_rates_for({year})[year]
     sent = dict(
         FundNotice.objects.filter(year=year)
@@ -217,7 +220,7 @@ def fund_compliance(
         .values_list("enterprise", "n")
     )
     rows = []
-    for enterprise in enterprises:
+    for enterprise in listed:
         declaration = enterprise.declared[0] if enterprise.declared else None
         evaluation = fund_evaluation(declaration, rates) if declaration else None
         rows.append(ComplianceRow(enterprise, declaration, evaluation, sent.get(enterprise.pk, 0)))
@@ -251,14 +254,14 @@ def fund_declarations_as_of(year: int, as_of: datetime.date) -> list[FundDeclara
             if declaration.submitted_at < cutoff:
                 stood.append(declaration)
             continue
-        version = next((v for v in history if v.submitted_at < cutoff), None)
-        if version is None:
+        then = next((v for v in history if v.submitted_at < cutoff), None)
+        if then is None:
             continue
         for name in ("payroll", "extracted", "spent", "frontline_spent", "version"):
-            setattr(declaration, name, getattr(version, name))
-        declaration.source = version.source
-        declaration.submitted_by_id = version.submitted_by_id
-        declaration.submitted_at = version.submitted_at
+            setattr(declaration, name, getattr(then, name))
+        declaration.source = then.source
+        declaration.submitted_by_id = then.submitted_by_id
+        declaration.submitted_at = then.submitted_at
         stood.append(declaration)
     return stood
 
