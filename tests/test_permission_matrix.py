@@ -86,6 +86,7 @@ PAGES: dict[str, frozenset[str] | str] = {
     "workers:roster_upload": frozenset({STAFF, HR}),
     "workers:roster_upload_progress": frozenset({STAFF, HR}),
     "workers:roster_upload_confirm": POST_ONLY,
+    "workers:roster_upload_discard": POST_ONLY,
     "workers:roster_upload_retry": POST_ONLY,
     "workers:roster_upload_annotated": frozenset({STAFF, HR}),
     "workers:roster_upload_original": frozenset({STAFF, HR}),
@@ -95,6 +96,7 @@ PAGES: dict[str, frozenset[str] | str] = {
     "workers:certificates_upload": frozenset({STAFF, HR}),
     "workers:certificates_upload_progress": frozenset({STAFF, HR}),
     "workers:certificates_upload_confirm": POST_ONLY,
+    "workers:certificates_upload_discard": POST_ONLY,
     "workers:certificates_upload_retry": POST_ONLY,
     "workers:certificates_upload_annotated": frozenset({STAFF, HR}),
     "workers:certificates_upload_original": frozenset({STAFF, HR}),
@@ -118,6 +120,7 @@ PAGES: dict[str, frozenset[str] | str] = {
     "training:upload": frozenset({STAFF, HR}),
     "training:upload_progress": frozenset({STAFF, HR}),
     "training:upload_confirm": POST_ONLY,
+    "training:upload_discard": POST_ONLY,
     "training:upload_retry": POST_ONLY,
     "training:upload_annotated": frozenset({STAFF, HR}),
     "training:upload_original": frozenset({STAFF, HR}),
@@ -131,6 +134,7 @@ PAGES: dict[str, frozenset[str] | str] = {
     "training:records_upload": frozenset({STAFF, HR}),
     "training:records_upload_progress": frozenset({STAFF, HR}),
     "training:records_upload_confirm": POST_ONLY,
+    "training:records_upload_discard": POST_ONLY,
     "training:records_upload_retry": POST_ONLY,
     "training:records_upload_annotated": frozenset({STAFF, HR}),
     "training:records_upload_original": frozenset({STAFF, HR}),
@@ -536,12 +540,12 @@ def _page_url(name: str, world: dict[str, Any]) -> str | None:
         ),
     }
     for prefix, record in (("workers:roster_upload", roster), ("training:upload", world["funds"])):
-        for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
+        for suffix in ("", "_progress", "_confirm", "_discard", "_retry", "_original"):
             by_name[prefix + suffix] = reverse(prefix + suffix, args=[record.pk])
-    for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
+    for suffix in ("", "_progress", "_confirm", "_discard", "_retry", "_original"):
         page = "workers:certificates_upload" + suffix
         by_name[page] = reverse(page, args=[world["certificates"].pk])
-    for suffix in ("", "_progress", "_confirm", "_retry", "_original"):
+    for suffix in ("", "_progress", "_confirm", "_discard", "_retry", "_original"):
         page = "training:records_upload" + suffix
         by_name[page] = reverse(page, args=[world["training_records"].pk])
     run = world["run"]
@@ -721,6 +725,10 @@ def test_hr_of_a_gets_404_for_everything_of_b(client, hr_b_world):
     assert world["validated_b"].status == ImportRecord.Status.VALIDATED
     retry = reverse("workers:roster_upload_retry", args=[world["validated_b"].pk])
     assert client.post(retry).status_code == 404
+    discard = reverse("workers:roster_upload_discard", args=[world["validated_b"].pk])
+    assert client.post(discard).status_code == 404
+    world["validated_b"].refresh_from_db()
+    assert world["validated_b"].status == ImportRecord.Status.VALIDATED
     theirs.refresh_from_db()
     employment_b.refresh_from_db()
     assert theirs.name == "乙职工" and employment_b.position == "操作工"

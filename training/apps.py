@@ -23,6 +23,7 @@ class TrainingConfig(AppConfig):
         # Trained workers and competition awardees are counted with the worker figures.
         figures.register()
         from training.importers import TRAINING_FUND_DATASET, TRAINING_FUNDS, TrainingFundImporter
+        from training.views import fund_upload_details
         from training.workbook import fund_template, fund_template_filename
 
         registry.register(
@@ -36,6 +37,7 @@ class TrainingConfig(AppConfig):
                 template_filename=fund_template_filename,
                 url_name="training:upload",
                 detail_template="training/fund_upload.html",
+                detail_context=fund_upload_details,
                 enterprise_url_name="training:enterprise",
             )
         )

@@ -38,6 +38,8 @@ def parse_year(value: object) -> int:
 
 
 TRAINING_FUNDS = "training_funds"
+# The preview shows what this many rows will save; a file of the whole register has more.
+ROWS_SHOWN = 500
 
 TRAINING_FUND_DATASET = DataSet(
     name="教育培训经费",
@@ -172,13 +174,15 @@ class TrainingFundImporter(Importer):
             Enterprise.objects.select_for_update().filter(pk=self.enterprise.pk).first()
 
     def plan(self, rows: list[ParsedRow], report: Report) -> Plan:
-        enterprise_pks = dict(
+        found = list(
             lookup_in_chunks(
-                Enterprise.objects.order_by().values_list("uscc", "pk"),
+                Enterprise.objects.order_by().values_list("uscc", "pk", "name"),
                 "uscc",
                 {row.values[USCC] for row in rows},
             )
         )
+        enterprise_pks = {uscc: pk for uscc, pk, _name in found}
+        enterprise_names = {uscc: name for uscc, _pk, name in found}
         if len(enterprise_pks) != len({row.values[USCC] for row in rows}):
             raise ImportRefused(gettext("企业名录刚刚发生了变化，请重新导入这个文件。"))
         stored = {
@@ -192,12 +196,24 @@ class TrainingFundImporter(Importer):
             )
         }
         create, update, changes = [], [], []
+        # What each row will save, for the preview to show with its rates and verdicts.
+        shown: list[dict[str, Any]] = []
         unchanged = 0
         for row in rows:
             enterprise_id = enterprise_pks[row.values[USCC]]
             year = row.values[YEAR]
             amounts = {field: row.values[column] for column, field in AMOUNT_FIELDS.items()}
             current = stored.get((enterprise_id, year))
+            if len(shown) < ROWS_SHOWN:
+                shown.append(
+                    {
+                        "row": row.row,
+                        "enterprise": enterprise_names[row.values[USCC]],
+                        "year": year,
+                        "change": "created" if current is None else "",
+                        **{field: format(value, "f") for field, value in amounts.items()},
+                    }
+                )
             if current is None:
                 create.append((enterprise_id, year, amounts))
                 continue
@@ -208,7 +224,11 @@ class TrainingFundImporter(Importer):
             }
             if not changed:
                 unchanged += 1
+                if shown and shown[-1]["row"] == row.row:
+                    shown[-1]["change"] = "unchanged"
                 continue
+            if shown and shown[-1]["row"] == row.row:
+                shown[-1]["change"] = "updated"
             update.append((current["pk"], current["version"] + 1, amounts))
             changes.append(
                 {"row": row.row, "name": row.values[USCC], "year": year, "fields": changed}
@@ -216,7 +236,12 @@ class TrainingFundImporter(Importer):
         return Plan(
             counts={"created": len(create), "updated": len(update), "unchanged": unchanged},
             data={"create": create, "update": update},
-            details={"changes": changes[:500], "changes_total": len(changes)},
+            details={
+                "changes": changes[:500],
+                "changes_total": len(changes),
+                "rows": shown,
+                "rows_total": len(rows),
+            },
         )
 
     def apply(self, plan: Plan) -> None:

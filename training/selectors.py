@@ -592,3 +592,32 @@ def fund_notice_unread_count(user: Any) -> int:
         .exclude(Exists(FundNoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user)))
         .count()
     )
+
+
+@dataclass(frozen=True)
+class EnterpriseFundStatus:
+    """An enterprise and its declaration for a year, evaluated; None when it has not declared."""
+
+    enterprise: Enterprise
+    declared: EvaluatedDeclaration | None
+
+    @property
+    def compliant(self) -> bool | None:
+        """Both rules passed (达标), or None when there is no declaration (未申报)."""
+        if self.declared is None:
+            return None
+        evaluation = self.declared.evaluation
+        return evaluation.extraction_compliant and evaluation.frontline_compliant is not False
+
+
+def fund_statuses_of(enterprises: QuerySet[Enterprise], year: int) -> list[EnterpriseFundStatus]:
+    """HR's enterprises with their declaration for `year` and its verdict (已申报/未申报,
+    达标/不足): three queries whatever the number of enterprises."""
+    rows = list(enterprises.order_by("name", "pk"))
+    declared = {
+        item.declaration.enterprise_id: item
+        for item in evaluated(
+            FundDeclaration.objects.filter(enterprise__in=[e.pk for e in rows], year=year)
+        )
+    }
+    return [EnterpriseFundStatus(e, declared.get(e.pk)) for e in rows]

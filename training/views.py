@@ -26,6 +26,7 @@ from enterprises.models import IndustrialPark, Village
 from enterprises.selectors import enterprises_acted_for
 from enterprises.views import enterprise_acted_for_or_404, enterprise_home, require_enterprise_actor
 from imports.forms import UploadForm
+from imports.models import ImportRecord
 from imports.selectors import uploads_visible_to
 from imports.views import upload_form_handle
 from imports.xlsx import Table, table_workbook
@@ -40,14 +41,17 @@ from training.forms import FundDeclarationForm, FundNoticeForm
 from training.importers import TRAINING_FUNDS
 from training.models import FundNotice
 from training.record_importer import TRAINING_RECORDS
+from training.rules import evaluate
 from training.selectors import (
     SORTS,
+    EnterpriseFundStatus,
     Status,
     enterprise_training_records,
     fund_compliance,
     fund_declarations_of,
     fund_notices_for,
     fund_rates_for,
+    fund_statuses_of,
     institute_checklist,
     learning_record_of,
     school_enterprise_cooperations,
@@ -84,7 +88,12 @@ def funds_home(request: HttpRequest) -> HttpResponse:
     enterprises = enterprises_acted_for(request.user)
     if len(enterprises[:2]) == 1:
         return redirect("training:enterprise", enterprise_id=enterprises[0].pk)
-    return render(request, "training/funds_home.html", {"enterprises": enterprises})
+    year = _year(request)
+    return render(
+        request,
+        "training/funds_home.html",
+        {"year": year, "statuses": fund_statuses_of(enterprises, year)},
+    )
 
 
 @login_required
@@ -122,20 +131,57 @@ def funds_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             return uploaded
     else:
         upload_form = UploadForm(label=gettext("经费申报表"))
+    declarations = fund_declarations_of(enterprise)
+    year = _year(request)
+    # The year the sub-district checks now (last year's payroll is known): declared? passed?
+    this_year = next((item for item in declarations if item.declaration.year == year), None)
     return render(
         request,
         "training/funds_enterprise.html",
         {
             "enterprise": enterprise,
-            "declarations": fund_declarations_of(enterprise),
+            "declarations": declarations,
+            "status_year": year,
+            "status": EnterpriseFundStatus(enterprise, this_year),
             "notices": fund_notices_for(request.user, enterprise)[:20],
             "form": form,
             "upload_form": upload_form,
-            "uploads": uploads_visible_to(request.user, TRAINING_FUNDS)
-            .filter(enterprise=enterprise)
-            .defer("errors", "warnings", "details")[:10],
+            # As the roster's page: every upload, its original to download (scoped and logged
+            # by imports.views.upload_original), its counts and status.
+            "history": Paginator(
+                uploads_visible_to(request.user, TRAINING_FUNDS)
+                .filter(enterprise=enterprise)
+                .defer("errors", "warnings", "details"),
+                20,
+            ).get_page(request.GET.get("page")),
         },
     )
+
+
+def fund_upload_details(request: HttpRequest, record: ImportRecord) -> dict[str, Any]:
+    """What a fund upload will save (or saved), row by row, with the rates and verdicts the
+    compliance list computes from it: its year's rule, else the defaults. One query for the
+    rules, whatever the number of rows."""
+    rows = record.details.get("rows", [])
+    rates = fund_rates_for({row["year"] for row in rows})
+    shown = [
+        {
+            **row,
+            "evaluation": evaluate(
+                payroll=Decimal(row["payroll"]),
+                extracted=Decimal(row["extracted"]),
+                spent=Decimal(row["spent"]),
+                frontline_spent=Decimal(row["frontline_spent"]),
+                extraction_rate=rates[row["year"]].extraction,
+                frontline_rate=rates[row["year"]].frontline,
+            ),
+        }
+        for row in rows
+    ]
+    return {
+        "fund_rows": shown,
+        "fund_rows_more": max(record.details.get("rows_total", 0) - len(shown), 0),
+    }
 
 
 @login_required
