@@ -90,6 +90,17 @@ class NoticeAdmin(ServiceModelAdmin):
     def get_queryset(self, request):
         return with_read_counts(notices_visible_to(request.user))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["help_texts"] = {
+            "village": _("发送范围为“某村（社区）的企业”时必选。"),
+            "park": _("发送范围为“某园区的企业”时必选。"),
+            "enterprises": _(
+                "发送范围为“指定企业”时至少选一家，可输入企业名称或统一社会信用代码查找。"
+            ),
+            "body": _("发布后，发送范围内企业的人事在“通知公告”中看到，打开即记为已读。"),
+        }
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_fields(self, request, obj=None):
         fields = ["title", "body", *AUDIENCE_FORM_FIELDS, "published_at", "author"]
         if obj is not None and obj.published_at is not None:
