@@ -37,9 +37,12 @@ def latest() -> ImportRecord:
     return ImportRecord.objects.latest("pk")
 
 
-def test_hr_lands_on_their_enterprise_page(client, hr_user, enterprise):
+def test_hr_reach_their_enterprise_page_from_the_home_page(client, hr_user, enterprise):
     client.force_login(hr_user)
-    response = client.get("/", follow=True)
+    # The home page (issue 16) links the roster pages, which open on HR's own enterprise.
+    home = client.get("/").content.decode()
+    assert 'href="%s"' % reverse("workers:roster_home") in home
+    response = client.get(reverse("workers:roster_home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse(
         "workers:roster_enterprise", args=[enterprise.pk]
     )
