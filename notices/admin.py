@@ -34,6 +34,7 @@ class NoticeAttachmentForm(forms.ModelForm):
         # Stored files are not served as media: a kept one is downloaded through its link
         # (notices:attachment), so the widget does not show the stored path.
         widgets = {"file": forms.FileInput}
+        help_texts = {"file": _("文档（PDF、Word、Excel 等）或图片，每个不超过 20 MB。")}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
