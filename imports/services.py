@@ -457,7 +457,7 @@ def _previews_settle(record: ImportRecord) -> None:
     newest = (
         ImportRecord.objects.filter(
             kind=record.kind,
-            enterprise_id=record.enterprise_id,
+            enterprise=record.enterprise,
             status=ImportRecord.Status.VALIDATED,
         )
         .order_by("-pk")
@@ -475,7 +475,7 @@ def import_previews_supersede(*, record: ImportRecord, older_only: bool) -> int:
     are deleted. Returns how many were marked."""
     stale = ImportRecord.objects.filter(
         kind=record.kind,
-        enterprise_id=record.enterprise_id,
+        enterprise=record.enterprise,
         status=ImportRecord.Status.VALIDATED,
     ).exclude(pk=record.pk)
     if older_only:
