@@ -62,15 +62,27 @@ def test_each_role_finds_its_job_and_a_second_run_adds_nothing():
     today = timezone.localdate()
     quarter = last_complete_period("quarterly", today)
     month = last_complete_period("monthly", today)
-    assert "已生成进展报告：季度报告 %s、月度报告 %s。" % (quarter, month) in output
+    assert (
+        "已生成进展报告：季度报告 %s、季度报告 %s、月度报告 %s。"
+        % (
+            quarter.previous(),
+            quarter,
+            month,
+        )
+        in output
+    )
 
-    # Officials: a built quarterly and monthly report of the last finished periods.
-    runs = {run.kind: run for run in ReportRun.objects.all()}
-    assert set(runs) == {"quarterly", "monthly"}
-    assert (runs["quarterly"].period, runs["monthly"].period) == (str(quarter), str(month))
-    for run in runs.values():
+    # Officials: the built reports of the last finished month and the last two quarters (a
+    # trend of two points).
+    assert sorted(ReportRun.objects.values_list("kind", "period")) == [
+        ("monthly", str(month)),
+        ("quarterly", str(quarter.previous())),
+        ("quarterly", str(quarter)),
+    ]
+    for run in ReportRun.objects.all():
         assert run.status == ReportRun.Status.DONE and run.is_current and run.file
         assert run.figures["kpis"]["workers_total"] > 200
+    runs = {run.kind: run for run in ReportRun.objects.order_by("period")}
     kpis = runs["quarterly"].figures["kpis"]
     fund_year = fund_year_of(quarter.as_of())
     assert kpis["fund_year"] == fund_year
@@ -130,6 +142,7 @@ def test_the_official_sees_and_downloads_the_demo_report(client):
     assert latest is not None and latest.period == str(
         last_complete_period("quarterly", timezone.localdate())
     )
+    assert 'class="trend-chart"' in response.content.decode()
     download = client.get(reverse("reports:download", args=[latest.pk]))
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))

@@ -101,7 +101,12 @@ class Command(BaseCommand):
         jobs.seed_inspections(staff=staff, enterprises=enterprises, today=today)
         built = jobs.seed_reports(
             staff=staff,
-            periods=[(ReportRun.Kind.QUARTERLY, quarter), (ReportRun.Kind.MONTHLY, month)],
+            # The quarter before too, so that officials see a trend of two points.
+            periods=[
+                (ReportRun.Kind.QUARTERLY, quarter.previous()),
+                (ReportRun.Kind.QUARTERLY, quarter),
+                (ReportRun.Kind.MONTHLY, month),
+            ],
         )
         self.stdout.write(
             "演示数据就绪：%d 个村（社区），%d 个园区，%d 家企业，新增职工 %d 人。"
