@@ -1,11 +1,13 @@
+import json
 from collections.abc import Callable
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -18,9 +20,10 @@ from django.db import router, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import beat_admin
 from core.accounts import person_name
@@ -240,6 +243,13 @@ class _LogAdmin(admin.ModelAdmin):
             '<span title="{}">{}</span>', obj.object_type, model_label(obj.object_type)
         )
 
+    @admin.display(description=_("详情（原始数据）"))
+    def detail_text(self, obj):
+        # Stored as the service wrote it (field names and codes), for support: shown as data.
+        return format_html(
+            "<pre>{}</pre>", json.dumps(obj.detail, ensure_ascii=False, indent=2, default=str)
+        )
+
     def has_add_permission(self, request):
         return False
 
@@ -262,7 +272,7 @@ class AuditLogAdmin(_LogAdmin):
         "object_type_label",
         "object_type",
         "object_id",
-        "detail",
+        "detail_text",
     ]
     readonly_fields = fields
 
@@ -299,7 +309,7 @@ class PersonalDataAccessAdmin(_LogAdmin):
         "object_type",
         "object_id",
         "record_count",
-        "detail",
+        "detail_text",
     ]
     readonly_fields = fields
 
@@ -312,6 +322,70 @@ ROLE_NAMES = frozenset(role.value for role in Role)
 
 def _is_superuser(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_superuser", False))
+
+
+# Django names its default permissions in English ("Can add enterprise") in the database:
+# pickers of permissions show them in Chinese, from the model's Chinese name.
+PERMISSION_ACTIONS = {
+    "add": _("添加"),
+    "change": _("修改"),
+    "delete": _("删除"),
+    "view": _("查看"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    """区域与企业 | 企业 | 可以添加企业 for enterprises.add_enterprise; a custom permission by its
+    own (Chinese) name."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return str(permission)
+    opts = model._meta
+    app = apps.get_app_config(opts.app_label).verbose_name
+    action, _sep, rest = permission.codename.partition("_")
+    name = permission.name
+    if rest == opts.model_name and action in PERMISSION_ACTIONS:
+        name = gettext("可以%(action)s%(model)s") % {
+            "action": PERMISSION_ACTIONS[action],
+            "model": opts.verbose_name,
+        }
+    return "%s | %s | %s" % (app, opts.verbose_name, name)
+
+
+def permissions_by_name(db_field: Any, formfield: Any) -> None:
+    if db_field.name in ("permissions", "user_permissions") and formfield is not None:
+        formfield.queryset = formfield.queryset.select_related("content_type")
+        formfield.label_from_instance = permission_label
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """Django's group admin, its permissions named in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        permissions_by_name(db_field, formfield)
+        return formfield
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # Read-only, the admin lists related rows by str(): the Chinese names instead.
+            return ["permission_names" if f == "permissions" else f for f in fields]
+        return fields
+
+    @admin.display(description=_("权限"))
+    def permission_names(self, obj):
+        return _permission_list(obj.permissions.all() if obj is not None else ())
+
+
+def _permission_list(permissions: Any) -> str:
+    labels = sorted(permission_label(p) for p in permissions.select_related("content_type"))
+    return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels)) or "—"
 
 
 admin.site.unregister(User)
@@ -362,10 +436,33 @@ class PortalUserAdmin(UserAdmin):
     def _own_account(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and obj.pk == request.user.pk
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if _is_superuser(request) or obj is None:
+            return fieldsets
+        # Read-only for them: the permissions by their Chinese names (str() is English).
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        "user_permission_names" if f == "user_permissions" else f
+                        for f in options["fields"]
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("用户权限"))
+    def user_permission_names(self, obj):
+        return _permission_list(obj.user_permissions.all())
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not _is_superuser(request):
-            fields += ["is_superuser", "user_permissions"]
+            fields += ["is_superuser", "user_permissions", "user_permission_names"]
             if self._own_account(request, obj):
                 fields += ["is_staff", "groups"]
         return fields
@@ -378,7 +475,9 @@ class PortalUserAdmin(UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not _is_superuser(request):
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_NAMES).order_by("name")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        permissions_by_name(db_field, formfield)
+        return formfield
 
     def save_model(self, request, obj, form, change):
         if not _is_superuser(request):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
@@ -361,7 +362,29 @@ class _ScheduleAdmin(admin.ModelAdmin):
     inlines = [PeriodicTaskInline]
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    """The portal's zone and UTC by name, and any other zone a stored schedule already uses
+    (rather than the world's 600 zones, which only invite a wrong pick)."""
+    named = {settings.TIME_ZONE: gettext("北京时间"), "UTC": gettext("协调世界时")}
+    zones = dict.fromkeys(named)
+    zones.update(
+        dict.fromkeys(
+            str(zone) for zone in CrontabSchedule.objects.values_list("timezone", flat=True)
+        )
+    )
+    return [(zone, "%s（%s）" % (named[zone], zone) if zone in named else zone) for zone in zones]
+
+
 class CrontabScheduleAdmin(_ScheduleAdmin, beat_admin.CrontabScheduleAdmin):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=_time_zone_choices,
+                initial=settings.TIME_ZONE,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     list_display = ("description", "expression", "timezone")
     fields = (
         "description",

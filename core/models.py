@@ -1,6 +1,16 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.audit_labels import action_label, model_label
+
+
+def _moment(value: Any) -> str:
+    """A log row's time as the admin's titles show it (local time, no microseconds)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 class AuditLog(models.Model):
@@ -26,7 +36,7 @@ class AuditLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return "%s %s %s" % (self.created_at, self.action, self.object_id)
+        return "%s %s %s" % (_moment(self.created_at), action_label(self.action), self.object_id)
 
 
 class PersonalDataKeyCheck(models.Model):
@@ -80,4 +90,9 @@ class PersonalDataAccess(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return "%s %s %s %s" % (self.created_at, self.action, self.object_type, self.object_id)
+        return "%s %s %s %s" % (
+            _moment(self.created_at),
+            self.get_action_display(),
+            model_label(self.object_type),
+            self.object_id,
+        )

@@ -315,3 +315,31 @@ def test_admin_javascript_catalog_has_the_picker_help_in_chinese(client, staff_u
     assert "(click to clear)" in catalog and (
         "\\uff08\\u70b9\\u51fb\\u6e05\\u9664\\uff09" in catalog or "（点击清除）" in catalog
     )
+
+
+def test_upload_page_names_the_uploader_not_the_login(client, hr_user):
+    hr_user.last_name, hr_user.first_name = "王", "五"
+    hr_user.save()
+    record = ImportRecordFactory(uploaded_by=hr_user)
+    record.enterprise.hr_users.add(hr_user)
+    client.force_login(hr_user)
+    html = client.get(registry.get("roster").upload_url("", record.pk)).content.decode()
+    assert "王五 于" in html
+    assert "由 王五 确认导入" in html
+    assert "hr 于" not in html
+
+
+def test_permissions_read_in_chinese_where_staff_see_them(client, staff_user):
+    from django.contrib.auth.models import Group, Permission
+
+    from core.admin import permission_label
+
+    permission = Permission.objects.get(codename="add_enterprise")
+    assert permission_label(permission) == "区域与企业 | 企业 | 可以添加企业"
+    group = Group.objects.create(name="测试组")
+    group.permissions.add(permission)
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    assert "可以添加企业" in html and "Can add" not in html
