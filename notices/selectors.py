@@ -47,7 +47,8 @@ def addressed_to(enterprises: QuerySet[Enterprise]) -> Q:
         notice=OuterRef("pk"), enterprise__in=enterprises
     )
     return (
-        Q(audience=Notice.Audience.ALL)
+        # "All enterprises" is none of an HR user's business until they have one.
+        Q(Exists(enterprises), audience=Notice.Audience.ALL)
         | Q(audience=Notice.Audience.VILLAGE, village__in=enterprises.values("village"))
         | Q(audience=Notice.Audience.PARK, park__in=enterprises.values("park"))
         | Q(Exists(chosen), audience=Notice.Audience.CHOSEN)

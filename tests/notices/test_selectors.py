@@ -1,9 +1,10 @@
 """Who sees which 通知公告, and what counts as unread (issue 16)."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from core.home import unread_count
-from core.roles import user_roles
+from core.roles import Role, user_roles
 from notices.models import Notice
 from notices.selectors import (
     notice_receipts,
@@ -141,3 +142,10 @@ def test_receipts_list_every_addressed_enterprise_unread_first(hr_user, enterpri
         (enterprise_a, [hr_user]),
     ]
     assert rows[0].read_at is None and rows[1].read_at is not None
+
+
+def test_an_hr_user_without_an_enterprise_has_no_notices(roles, notices):
+    lonely = f.UserFactory()
+    lonely.groups.add(Group.objects.get(name=Role.HR))
+    assert not notices_visible_to(lonely).exists()
+    assert notice_unread_count(lonely) == 0
