@@ -65,7 +65,14 @@ from workers.admin import FullIdExportMixin, PersonalDataGuardMixin
 class FundRuleAdmin(admin.ModelAdmin):
     """Staff set a year's rates; each save is kept (FundRuleChange) and touches that year only."""
 
-    list_display = ["year", "extraction_rate", "frontline_rate", "note", "updated_by", "updated_at"]
+    list_display = [
+        "year",
+        "extraction_rate_shown",
+        "frontline_rate_shown",
+        "note",
+        "updated_by",
+        "updated_at",
+    ]
     list_select_related = ["updated_by"]
     fields = ["year", "extraction_rate", "frontline_rate", "note", "history"]
     readonly_fields = ["history"]
@@ -106,6 +113,14 @@ class FundRuleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # history stays; set the defaults again instead
+
+    @admin.display(description=_("提取比例"), ordering="extraction_rate")
+    def extraction_rate_shown(self, obj: FundRule) -> str:
+        return _whole_percent(obj.extraction_rate)
+
+    @admin.display(description=_("一线职工使用比例"), ordering="frontline_rate")
+    def frontline_rate_shown(self, obj: FundRule) -> str:
+        return _whole_percent(obj.frontline_rate)
 
     def changelist_view(self, request, extra_context=None):
         # An empty list would read as "no rule at all": say which rates apply (DOMAIN.md).

@@ -111,6 +111,7 @@ def test_an_empty_rule_list_says_the_defaults_apply(client, staff_user):
     page = client.get(reverse("admin:training_fundrule_changelist")).content.decode()
     assert "各年度均按默认比例判断" in page
     assert "职工工资总额的 8%" in page and "使用额的 60%" in page
-    FundRuleFactory(year=2024)
+    FundRuleFactory(year=2024, extraction_rate=Decimal("0.0850"), frontline_rate=Decimal("0.6"))
     page = client.get(reverse("admin:training_fundrule_changelist")).content.decode()
     assert "各年度均按默认比例判断" not in page
+    assert ">8.5%<" in page and ">60%<" in page, "a rule's rates read as percentages"
