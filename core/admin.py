@@ -264,7 +264,7 @@ class _LogAdmin(admin.ModelAdmin):
 class AuditLogAdmin(_LogAdmin):
     list_display = ["created_at", "actor_name", "action_label", "object_type_label", "object_id"]
     list_filter = [AuditActionFilter, ObjectTypeFilter]
-    fields = [
+    fields = readonly_fields = (
         "created_at",
         "actor_name",
         "action_label",
@@ -273,8 +273,7 @@ class AuditLogAdmin(_LogAdmin):
         "object_type",
         "object_id",
         "detail_text",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=_("操作"), ordering="action")
     def action_label(self, obj):
@@ -301,7 +300,7 @@ class PersonalDataAccessAdmin(_LogAdmin):
     list_filter = ["action", ObjectTypeFilter, "created_at", ("actor", ActorFilter)]
     search_fields = ["actor__username", "actor__last_name", "actor__first_name"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = readonly_fields = (
         "created_at",
         "actor_name",
         "action",
@@ -310,8 +309,7 @@ class PersonalDataAccessAdmin(_LogAdmin):
         "object_id",
         "record_count",
         "detail_text",
-    ]
-    readonly_fields = fields
+    )
 
 
 # Accounts (issue 12) ---------------------------------------------------------------------------

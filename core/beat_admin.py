@@ -248,6 +248,14 @@ class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
         label=_("任务（已注册）"), required=False, widget=TaskSelectWidget
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A stored task shows in the select by its Chinese description, not only as its
+        # Celery name in the text field below it.
+        task = getattr(self.instance, "task", "")
+        if task and task in dict(self.fields["regtask"].widget.choices):
+            self.fields["regtask"].initial = task
+
 
 class _SchedulesByName:
     """The schedule selects of a task show each schedule in words."""

@@ -282,7 +282,7 @@ def test_periodic_task_admin_in_chinese(client, staff_user):
     crontab = CrontabScheduleFactory(
         minute="0", hour="2", day_of_month="1", month_of_year="1,4,7,10"
     )
-    PeriodicTaskFactory(
+    task = PeriodicTaskFactory(
         name="季度报告测试", task="reports.tasks.report_scheduled_task", crontab=crontab
     )
     client.force_login(staff_user)
@@ -296,6 +296,14 @@ def test_periodic_task_admin_in_chinese(client, staff_user):
     assert "定时生成改革进展报告" in add  # the task select
     assert "每年1、4、7、10月1日 02:00" in add  # the crontab select and its readable list
     assert ">Schedule<" not in add and "Execution Options" not in add
+    change = client.get(
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    ).content.decode()
+    assert (
+        '<option value="reports.tasks.report_scheduled_task" selected>定时生成改革进展报告'
+        in change
+    )
+    assert "True" not in change and "False" not in change
     crontabs = client.get(
         reverse("admin:django_celery_beat_crontabschedule_changelist")
     ).content.decode()
