@@ -40,6 +40,9 @@ class DataSetRegistration:
     detail_template: str = "imports/upload_detail.html"
     detail_context: Callable[[Any, Any], dict[str, Any]] | None = None
     enterprise_url_name: str = ""
+    # Each upload is the enterprise's whole current list (the roster): a newer clean preview
+    # overtakes the older ones at once. Otherwise (add-and-update data sets) only an apply does.
+    whole_list: bool = False
 
     def upload_url(self, suffix: str, pk: int) -> str:
         return reverse(self.url_name + suffix, args=[pk])

@@ -447,12 +447,15 @@ def import_record_apply(*, record_id: int) -> None:
 
 
 def _previews_settle(record: ImportRecord) -> None:
-    """After a clean preview: only the newest clean preview of the same data for the same
-    enterprise stays to be confirmed, and none previewed before a later apply (a preview that
-    took long may finish after a newer one, or after an apply)."""
+    """After a clean preview: none previewed before a later apply stays to be confirmed (a
+    preview that took long may finish after an apply), and for a data set uploaded as the
+    whole list (the roster) only the newest clean preview does."""
     applied = _applied_since(record)
     if applied is not None:
         _supersede([record.pk], newer=applied)
+        return
+    registration = registry.find(record.kind)
+    if registration is None or not registration.whole_list:
         return
     newest = (
         ImportRecord.objects.filter(

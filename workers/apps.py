@@ -35,6 +35,7 @@ class WorkersConfig(AppConfig):
                 detail_template="workers/roster_upload.html",
                 detail_context=roster_upload_details,
                 enterprise_url_name="workers:roster_enterprise",
+                whole_list=True,
             )
         )
         _register_certificates()

@@ -156,3 +156,18 @@ def test_compliance_names_link_to_the_fund_page_and_rates_are_not_rounded_up(cli
     row = row[: row.index("</tr>")]
     assert "7.99%" in row and "8.00%" not in row and "提取不足" in row
     assert client.get(reverse("training:enterprise", args=[enterprise.pk])).status_code == 200
+
+
+def test_a_newer_fund_preview_leaves_the_older_one_but_an_apply_overtakes_it(client, hr_user, own):
+    """Declarations add and update (not a whole list like the roster): two previews may both
+    wait; once one is applied the other shows at once that it was overtaken."""
+    client.force_login(hr_user)
+    upload(client, own, [[own.uscc, YEAR, 1000000, 80000, 0, 0]])
+    upload(client, own, [[own.uscc, YEAR - 1, 1000000, 80000, 0, 0]])
+    older, newer = ImportRecord.objects.order_by("pk")
+    assert older.status == newer.status == ImportRecord.Status.VALIDATED
+    client.post(reverse("training:upload_confirm", args=[newer.pk]))
+    older.refresh_from_db()
+    assert older.status == ImportRecord.Status.SUPERSEDED
+    page = client.get(reverse("training:enterprise", args=[own.pk])).content.decode()
+    assert [row[5] for row in cells_of(page, "upload-history")] == ["已导入", "已被新的上传取代"]
