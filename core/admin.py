@@ -68,6 +68,21 @@ def user_choice_label(user: Any) -> str:
     return "%s（%s）" % (name, user.username) if name != user.username else name
 
 
+def user_column(model: Any, field: str) -> Callable[[Any, Any], str]:
+    """A changelist column of a user field by name in Chinese order (the field itself shows
+    User.__str__, the login name): `author_name = user_column(Feedback, "author")`."""
+
+    @admin.display(
+        description=model._meta.get_field(field).verbose_name, ordering=field + "__last_name"
+    )
+    def column(model_admin: Any, obj: Any) -> str:
+        user = getattr(obj, field)
+        return person_name(user) if user is not None else "—"
+
+    column.__name__ = field + "_name"
+    return column
+
+
 def user_choices_by_name(db_field: Any, formfield: Any) -> None:
     """Users offered by a relation's form field (an HR-account picker, owners) show by name."""
     if db_field.related_model is get_user_model() and hasattr(formfield, "label_from_instance"):

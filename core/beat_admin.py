@@ -365,6 +365,12 @@ class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
     def task_description(self, obj: PeriodicTask) -> str:
         return task_label(obj.task)
 
+    def get_queryset(self, request):
+        # Each row's title (PeriodicTask.__str__) names its schedule: fetched with the rows.
+        return (
+            super().get_queryset(request).select_related("interval", "crontab", "solar", "clocked")
+        )
+
 
 class _ScheduleAdmin(admin.ModelAdmin):
     inlines = [PeriodicTaskInline]

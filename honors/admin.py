@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin
+from core.admin import ServiceModelAdmin, user_column
 from honors.models import (
     CraftsmanCriterion,
     CraftsmanPoolChange,
@@ -309,9 +309,10 @@ class CraftsmanPoolChangeAdmin(ServiceModelAdmin):
     a change is kept as it was made: read-only afterwards, never deleted. Workers are picked by
     name (autocomplete), never by ID number."""
 
-    list_display = ["changed_at", "worker_name", "included", "reason", "changed_by"]
+    list_display = ["changed_at", "worker_name", "included", "reason", "changed_by_name"]
     list_filter = ["included"]
     list_select_related = ["worker", "changed_by"]
+    changed_by_name = user_column(CraftsmanPoolChange, "changed_by")
     search_fields = ["worker__name", "reason"]
     autocomplete_fields = ["worker"]
     fields = ["worker", "included", "reason", "changed_by", "changed_at"]

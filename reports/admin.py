@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import user_column
 from core.periods import Quarter
 from core.services import record_delete
 from reports.models import BaselinePeriod, FigureTarget, ReportDownload, ReportRun
@@ -30,12 +31,13 @@ class ReportRunAdmin(admin.ModelAdmin):
         "is_current",
         "status",
         "stage",
-        "requested_by",
+        "requested_by_name",
         "requested_at",
         "finished_at",
     ]
     list_filter = ["kind", "status", "is_current"]
     list_select_related = ["requested_by"]
+    requested_by_name = user_column(ReportRun, "requested_by")
     readonly_fields = [f.name for f in ReportRun._meta.fields]
     actions = ["rerun"]
     change_list_template = "admin/reports/reportrun/change_list.html"
@@ -101,8 +103,9 @@ class ReportRunAdmin(admin.ModelAdmin):
 
 @admin.register(ReportDownload)
 class ReportDownloadAdmin(admin.ModelAdmin):
-    list_display = ["run", "user", "downloaded_at"]
+    list_display = ["run", "user_name", "downloaded_at"]
     list_select_related = ["run", "user"]
+    user_name = user_column(ReportDownload, "user")
     list_filter = ["downloaded_at"]
 
     def has_add_permission(self, request):

@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin, year_filter
+from core.admin import ServiceModelAdmin, user_column, year_filter
 from core.templatetags.portal import percent, yuan
 from imports.admin import ExportColumn, XlsxExportMixin
 from training.models import (
@@ -70,10 +70,11 @@ class FundRuleAdmin(admin.ModelAdmin):
         "extraction_rate_shown",
         "frontline_rate_shown",
         "note",
-        "updated_by",
+        "updated_by_name",
         "updated_at",
     ]
     list_select_related = ["updated_by"]
+    updated_by_name = user_column(FundRule, "updated_by")
     fields = ["year", "extraction_rate", "frontline_rate", "note", "history"]
     readonly_fields = ["history"]
 
@@ -158,9 +159,17 @@ def _money_column(field: str, label: Any) -> Any:
 
 @admin.register(FundRuleChange)
 class FundRuleChangeAdmin(admin.ModelAdmin):
-    list_display = ["year", "extraction_rate", "frontline_rate", "note", "changed_by", "changed_at"]
+    list_display = [
+        "year",
+        "extraction_rate",
+        "frontline_rate",
+        "note",
+        "changed_by_name",
+        "changed_at",
+    ]
     list_filter = ["year"]
     list_select_related = ["changed_by"]
+    changed_by_name = user_column(FundRuleChange, "changed_by")
 
     def has_add_permission(self, request):
         return False
@@ -301,9 +310,10 @@ class FundNoticeReceiptInline(admin.TabularInline):
 
 @admin.register(FundNotice)
 class FundNoticeAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "year", "sent_by", "sent_at", "read_count"]
+    list_display = ["enterprise", "year", "sent_by_name", "sent_at", "read_count"]
     list_filter = ["year"]
     list_select_related = ["enterprise", "sent_by"]
+    sent_by_name = user_column(FundNotice, "sent_by")
     search_fields = ["enterprise__name", "=enterprise__uscc"]
     readonly_fields = ["enterprise", "year", "message", "sent_by", "sent_at"]
     inlines = [FundNoticeReceiptInline]

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin, year_filter
+from core.admin import ServiceModelAdmin, user_column, year_filter
 from core.choices import SkillLevel
 from core.models import PersonalDataAccess
 from core.roles import is_sub_district_staff, sees_personal_data
@@ -542,13 +542,15 @@ class WorkerTransferAdmin(PersonalDataGuardMixin, ServiceModelAdmin):
         "hire_date",
         "proposed_display",
         "status",
-        "requested_by",
+        "requested_by_name",
         "requested_at",
-        "decided_by",
+        "decided_by_name",
         "decided_at",
     ]
     list_filter = ["status"]
     list_select_related = ["worker", "to_enterprise", "requested_by", "decided_by"]
+    requested_by_name = user_column(WorkerTransfer, "requested_by")
+    decided_by_name = user_column(WorkerTransfer, "decided_by")
     search_fields = ["worker__name", "to_enterprise__name"]
     personal_search_fields = ["=worker__id_number"]
     readonly_fields = [
@@ -560,9 +562,9 @@ class WorkerTransferAdmin(PersonalDataGuardMixin, ServiceModelAdmin):
         "hire_date",
         "proposed_display",
         "status",
-        "requested_by",
+        "requested_by_name",
         "requested_at",
-        "decided_by",
+        "decided_by_name",
         "decided_at",
         "note",
     ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin
+from core.admin import ServiceModelAdmin, user_column
 from imports.admin import XlsxExportMixin
 from worklist.models import FeedbackAttachment, Milestone, OwnerUnit, ReformTask, TaskFeedback
 from worklist.services import (
@@ -80,9 +80,10 @@ class TaskFeedbackAdmin(XlsxExportMixin, ServiceModelAdmin):
         (_("完成进度（%）"), "percent"),
         (_("进展情况"), "text"),
     ]
-    list_display = ["task", "unit", "reported_on", "percent", "author"]
+    list_display = ["task", "unit", "reported_on", "percent", "author_name"]
     list_filter = ["unit", "reported_on"]
     list_select_related = ["task", "unit", "author"]
+    author_name = user_column(TaskFeedback, "author")
     readonly_fields = ["author"]
     inlines = [FeedbackAttachmentInline]
 

@@ -351,3 +351,35 @@ def test_permissions_read_in_chinese_where_staff_see_them(client, staff_user):
     client.force_login(staff_user)
     html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
     assert "可以添加企业" in html and "Can add" not in html
+
+
+def test_no_changelist_shows_a_user_by_login_name():
+    """A user field as a column shows User.__str__, the login name: columns use
+    core.admin.user_column (the name in Chinese order) instead."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import FieldDoesNotExist
+
+    user_model = get_user_model()
+    by_login = []
+    for model, model_admin in admin.site._registry.items():
+        for item in model_admin.list_display:
+            if not isinstance(item, str):
+                continue
+            try:
+                field = model._meta.get_field(item)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.related_model is user_model:
+                by_login.append("%s.%s" % (model._meta.label, item))
+    assert by_login == []
+
+
+def test_user_columns_show_names(client, staff_user):
+    from tests.factories import TaskFeedbackFactory
+
+    author = UserFactory(username="unit-zhao", first_name="六", last_name="赵")
+    TaskFeedbackFactory(author=author)
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:worklist_taskfeedback_changelist")).content.decode()
+    assert "赵六" in html
