@@ -21,7 +21,6 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -398,7 +397,7 @@ class RoleGroupAdmin(GroupAdmin):
 
 def _permission_list(permissions: Any) -> str:
     labels = sorted(permission_label(p) for p in permissions.select_related("content_type"))
-    return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels)) or "—"
+    return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
 
 
 admin.site.unregister(User)
