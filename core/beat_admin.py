@@ -376,17 +376,26 @@ class _ScheduleAdmin(admin.ModelAdmin):
     inlines = [PeriodicTaskInline]
 
 
+def _zone_names() -> dict[str, str]:
+    return {settings.TIME_ZONE: gettext("北京时间"), "UTC": gettext("协调世界时")}
+
+
+def time_zone_label(zone: Any) -> str:
+    """北京时间（Asia/Shanghai）; another zone by its own name."""
+    name = _zone_names().get(str(zone))
+    return "%s（%s）" % (name, zone) if name else str(zone)
+
+
 def _time_zone_choices() -> list[tuple[str, str]]:
     """The portal's zone and UTC by name, and any other zone a stored schedule already uses
     (rather than the world's 600 zones, which only invite a wrong pick)."""
-    named = {settings.TIME_ZONE: gettext("北京时间"), "UTC": gettext("协调世界时")}
-    zones = dict.fromkeys(named)
+    zones = dict.fromkeys(_zone_names())
     zones.update(
         dict.fromkeys(
             str(zone) for zone in CrontabSchedule.objects.values_list("timezone", flat=True)
         )
     )
-    return [(zone, "%s（%s）" % (named[zone], zone) if zone in named else zone) for zone in zones]
+    return [(zone, time_zone_label(zone)) for zone in zones]
 
 
 class CrontabScheduleAdmin(_ScheduleAdmin, beat_admin.CrontabScheduleAdmin):
@@ -399,7 +408,7 @@ class CrontabScheduleAdmin(_ScheduleAdmin, beat_admin.CrontabScheduleAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    list_display = ("description", "expression", "timezone")
+    list_display = ("description", "expression", "zone")
     fields = (
         "description",
         "minute",
@@ -414,6 +423,10 @@ class CrontabScheduleAdmin(_ScheduleAdmin, beat_admin.CrontabScheduleAdmin):
     @admin.display(description=_("含义"))
     def description(self, obj: CrontabSchedule) -> str:
         return crontab_description(obj) if obj.pk else "—"
+
+    @admin.display(description=_("时区"), ordering="timezone")
+    def zone(self, obj: CrontabSchedule) -> str:
+        return time_zone_label(obj.timezone)
 
     @admin.display(description=_("表达式（分 时 日 月 周）"))
     def expression(self, obj: CrontabSchedule) -> str:

@@ -308,6 +308,7 @@ def test_periodic_task_admin_in_chinese(client, staff_user):
         reverse("admin:django_celery_beat_crontabschedule_changelist")
     ).content.decode()
     assert "每年1、4、7、10月1日 02:00" in crontabs and "0 2 1 1,4,7,10 *" in crontabs
+    assert "北京时间（Asia/Shanghai）" in crontabs
     index = client.get(reverse("admin:index")).content.decode()
     assert "周期性任务" in index and "Periodic" not in index
 
