@@ -40,7 +40,8 @@ def test_a_reporter_sees_the_work_list_and_posts_feedback_on_its_task(
     client, worklist_user, owned_task
 ):
     client.force_login(worklist_user)
-    assert client.get("/").headers["Location"] == reverse("worklist:list")
+    home = client.get("/")  # the home page (issue 16) links the work list
+    assert home.status_code == 200 and 'href="%s"' % reverse("worklist:list") in home.text
     page = client.get(reverse("worklist:list"))
     assert page.status_code == 200 and owned_task.title in page.content.decode()
 
