@@ -23,15 +23,13 @@ def previews_to_confirm(user: Any) -> dict[str, int]:
         if registration.enterprises_for is not None
     ]
     if scopes:
-        query = None
+        query = ImportRecord.objects.none()
         for kind, enterprises in scopes:
-            part = ImportRecord.objects.filter(
+            query |= ImportRecord.objects.filter(
                 kind=kind,
                 status=ImportRecord.Status.VALIDATED,
                 enterprise__in=enterprises.order_by().values("pk"),
             )
-            query = part if query is None else query | part
-        assert query is not None
         counts = dict(
             query.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n")
         )
