@@ -1,0 +1,141 @@
+"""The roster import against its floor, as whole processes on PostgreSQL (issue 17, item 1).
+
+Usage:
+    DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal_floor \
+        .venv/bin/python bench/bench_roster_floor.py [--rows 100000] [--profile DIR]
+
+In one run, on a throwaway database (test_<name>):
+- the floor: a child process that reads every row of the file with python-calamine and COPYs
+  them into a bare temporary table (no Django, no checks);
+- `manage.py import_roster FILE --enterprise USCC --json` as a child process, for a first upload
+  into an empty enterprise, then for a re-upload of the same size with 10% of rows changed.
+Each child's wall time and peak RSS (its own getrusage), and the ratios to the floor (target:
+within 3.5×, peak RSS under 400 MB). With --profile DIR each command also runs under cProfile
+(its timings are then not comparable) and writes DIR/first.prof and DIR/changed.prof.
+"""
+
+import argparse
+import json
+import os
+import subprocess  # nosec B404 # our own interpreter with our own arguments
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run as a child with --floor FILE: calamine + COPY only, printing seconds.
+FLOOR_SCRIPT = """
+import os, sys, time, resource
+start = time.perf_counter()
+import psycopg
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+width = max(len(r) for r in rows)
+with psycopg.connect(os.environ["FLOOR_DSN"]) as conn:
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE floor_rows (%s)"
+                    % ", ".join("c%d text" % i for i in range(width)))
+        with cur.copy("COPY floor_rows FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([None if v == "" else str(v) for v in r]
+                               + [None] * (width - len(r)))
+        cur.execute("SELECT count(*) FROM floor_rows")
+        count = cur.fetchone()[0]
+print(count, time.perf_counter() - start)
+"""
+
+
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a child under /usr/bin/time -v: (wall seconds, peak RSS MB, stdout)."""
+    start = time.perf_counter()
+    done = subprocess.run(  # noqa: S603  # nosec B603 # fixed argument list
+        ["/usr/bin/time", "-v", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit("child failed: %s" % " ".join(args[:4]))
+    peak_kb = next(
+        int(line.split(":")[1])
+        for line in done.stderr.splitlines()
+        if "Maximum resident set size" in line
+    )
+    return wall, peak_kb / 1024, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100000)
+    parser.add_argument("--profile", help="folder for cProfile output of each command run")
+    args = parser.parse_args()
+
+    # Django is set up only in this parent process: the children start from nothing.
+    from bench_roster import build
+    from common import throwaway_database
+    from django.conf import settings
+    from django.db import connection
+
+    from enterprises.models import Enterprise, Village
+    from tests.factories import make_uscc
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("this benchmark needs DATABASE_URL pointing at PostgreSQL")
+    settings.DEBUG = False
+    with throwaway_database() as folder:
+        db = connection.settings_dict
+        url = "postgres://%s:%s@%s:%s/%s" % (
+            db["USER"],
+            db["PASSWORD"],
+            db["HOST"] or "127.0.0.1",
+            db["PORT"] or 5432,
+            db["NAME"],
+        )
+        village = Village.objects.create(name="测试村")
+        uscc = make_uscc(90001)
+        Enterprise.objects.create(uscc=uscc, name="企业%d" % args.rows, village=village)
+        connection.close()  # the children write; this process holds no lock or transaction
+        first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
+        build(first, args.rows)
+        build(changed, args.rows, changed_share=0.1, seed=2)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "FLOOR_DSN": url.replace("postgres://", "postgresql://"),
+            "MEDIA_ROOT": folder,
+            "DEBUG": "false",
+        }
+        print("rows: %d, file: %.1f MB" % (args.rows, first.stat().st_size / 2**20), flush=True)
+
+        wall, peak, out = run_child([sys.executable, "-c", FLOOR_SCRIPT, str(first)], env)
+        count, _inner = out.split()
+        assert int(count) == args.rows + 2, count  # title and header rows too
+        floor = wall
+        print("floor (calamine + COPY)     %6.2f s  peak RSS %5.0f MB" % (wall, peak), flush=True)
+
+        for label, path in (("first upload", first), ("10% changed", changed)):
+            command = [str(ROOT / "manage.py"), "import_roster", str(path)]
+            command += ["--enterprise", uscc, "--json"]
+            if args.profile:
+                prof = Path(args.profile, "%s.prof" % path.stem)
+                command = ["-m", "cProfile", "-o", str(prof), *command]
+            wall, peak, out = run_child([sys.executable, *command], env)
+            result = json.loads(out.strip().splitlines()[-1])
+            assert result["applied"], result["errors"][:3]
+            c = result["counts"]
+            print(
+                "import_roster %-13s %6.2f s  peak RSS %5.0f MB  %.2f× floor  "
+                "(created %d updated %d unchanged %d)"
+                % (label, wall, peak, wall / floor, c["created"], c["updated"], c["unchanged"]),
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
