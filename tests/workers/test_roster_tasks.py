@@ -144,18 +144,19 @@ def test_two_applies_for_one_enterprise_never_interleave(transactional_db, roles
     staff = _staff()
     first = many_rows(1500, 岗位="甲岗")
     second = many_rows(1500, 岗位="乙岗")
-    records = [
-        upload_preview(
+    # Each is confirmed (claimed for applying) before the next is previewed: a newer clean
+    # preview overtakes only previews still waiting, so both are really applied at once here.
+    records = []
+    for name, rows in (("a.xlsx", first), ("b.xlsx", second)):
+        record = upload_preview(
             kind=ROSTER,
             user=staff,
             enterprise=enterprise,
             filename=name,
             content=write_xlsx(tmp_path / name, rows).read_bytes(),
         )
-        for name, rows in (("a.xlsx", first), ("b.xlsx", second))
-    ]
-    for record in records:
         ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.APPLYING)
+        records.append(record)
     barrier = threading.Barrier(2)
 
     def apply(record):
