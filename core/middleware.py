@@ -19,6 +19,8 @@ from django.utils.translation import (
     gettext,
 )
 
+from core import db_router
+
 logger = logging.getLogger(__name__)
 
 # A file every page needs (templates/base.html): if it is not served, no page looks right.
@@ -185,3 +187,45 @@ class SessionTimeoutMiddleware:
             return
         logout(request)
         messages.info(request, message, fail_silently=True)
+
+
+# Signed cookie holding until when (Unix seconds) the user's reads stay on the primary.
+PRIMARY_UNTIL_COOKIE = "primary_until"
+_PRIMARY_UNTIL_SALT = "core.middleware.ReplicaLagMiddleware"
+
+
+class ReplicaLagMiddleware:
+    """After a user's write (a successful POST, PUT, PATCH or DELETE, or any request that wrote),
+    their reads stay on the primary for REPLICA_LAG_SECONDS: the replica may not have their
+    change yet, and a user must see what they just saved (core.db_router). A signed cookie
+    carries the deadline, so marking it costs no database write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not db_router.replica_configured():
+            return self.get_response(request)
+        now = time.time()
+        until = request.get_signed_cookie(
+            PRIMARY_UNTIL_COOKIE, default=None, salt=_PRIMARY_UNTIL_SALT
+        )
+        try:
+            primary_only = until is not None and float(until) > now
+        except ValueError:
+            primary_only = False
+        with db_router.request_scope(primary_only=primary_only) as state:
+            response = self.get_response(request)
+        wrote = state.wrote or request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        if wrote and response.status_code < 400:
+            lag = settings.REPLICA_LAG_SECONDS
+            response.set_signed_cookie(
+                PRIMARY_UNTIL_COOKIE,
+                "%.3f" % (now + lag),
+                salt=_PRIMARY_UNTIL_SALT,
+                max_age=max(1, int(lag) + 1),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
 from core.roles import Role, has_role, is_sub_district_staff
@@ -514,6 +515,7 @@ def _pool_query(filters: dict[str, Any]) -> str:
 
 
 @login_required
+@replica_reads()
 def craftsmen(request: HttpRequest) -> HttpResponse:
     """The craftsman pool today (工匠库, seed measure 7) with why each worker is in it, the
     active criteria in words and the latest manual changes; staff add and remove by hand."""
@@ -575,6 +577,7 @@ def craftsmen_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def craftsmen_export(request: HttpRequest) -> HttpResponse:
     """The pool today (with the page's filters) as .xlsx: names, employer, post, effective
     skill level and why, never an ID number; names reach the file, so the download is logged

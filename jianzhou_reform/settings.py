@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: it signs idle users out and tells them why.
     "core.middleware.SessionTimeoutMiddleware",
+    # Around the views: reads stay on the primary right after the user's own write.
+    "core.middleware.ReplicaLagMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -140,6 +142,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Imports write thousands of rows in one transaction; wait for a competing writer
     # instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+# A read replica of the primary (PostgreSQL streaming replication): report building, dashboards
+# and exports read from it (core.db_router.replica_reads); every write, every other read and a
+# user's reads for REPLICA_LAG_SECONDS after their own write stay on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    for _key in ("CONN_MAX_AGE", "OPTIONS"):
+        DATABASES["replica"].setdefault(_key, DATABASES["default"].get(_key))
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["replica"]["OPTIONS"] or {})
+    # Tests read it through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
+REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=5.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -304,6 +319,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# Separate queues, so a big report never waits behind uploads or delays one: uploads on
+# "imports", reports on "reports", the rest (figures warm-up, sweeps) on "celery". Workers take
+# `-Q imports,celery` and `-Q reports` (docker-compose); a worker without -Q takes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in ("celery", "imports", "reports")}
+CELERY_TASK_ROUTES = {
+    "imports.tasks.*": {"queue": "imports"},
+    "core.tasks.import_*": {"queue": "imports"},
+    "reports.tasks.*": {"queue": "reports"},
+}
 
 # Accounts (issue 12): login throttling by django-axes and session timeouts.
 # Axes checks every login first (the site's and the admin's); ModelBackend then logs in.

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.db_router import replica_reads
 from core.periods import Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
@@ -23,6 +24,7 @@ from workers.figures import worker_figures
 
 
 @login_required
+@replica_reads()
 def organisation(request: HttpRequest) -> HttpResponse:
     """党建 for a quarter (?quarter=2026Q4, default the current one); a quarter that has not
     started is refused with a message and the current one shown."""

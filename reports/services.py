@@ -13,6 +13,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.db_router import replica_reads
 from core.periods import Period, Quarter
 from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
@@ -220,7 +221,9 @@ def report_build(*, run_id: int) -> None:
     if run is None:
         return
     try:
-        content = _content(run)
+        # The period has ended: its figures are read from the replica when there is one.
+        with replica_reads():
+            content = _content(run)
         _stage(run, gettext("生成表格"))
         data = report_workbook(content)
         with transaction.atomic():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.db_router import replica_reads
 from core.periods import Quarter
 from core.roles import Role, has_role, is_sub_district_staff
 from reports.docx import progress_docx
@@ -81,6 +82,7 @@ def _rows(kpis: dict) -> list[dict]:
 
 
 @login_required
+@replica_reads()
 def figures(request: HttpRequest) -> HttpResponse:
     """Officials' landing page: reports, latest figures with trends, and a live quarter."""
     _require_reports(request)
@@ -186,6 +188,7 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
+@replica_reads()
 def run_download(request: HttpRequest, pk: int) -> FileResponse:
     """The report's workbook; every download is logged. Its 进展情况 sheet holds the newest
     published progress section at download time (one published after the build too)."""
@@ -322,6 +325,7 @@ def narrative_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def run_docx(request: HttpRequest, pk: int) -> FileResponse:
     """The report as a Word document: the run's frozen figures and the newest published
     progress section (none: no written sections; drafts never); logged like the workbook."""

@@ -100,3 +100,15 @@ def _fresh_figures(settings):
 
     settings.FIGURES_WARM = False
     _bump()
+
+
+@pytest.fixture(autouse=True)
+def _replica_reads_on_primary(request, monkeypatch):
+    """tests/settings.py defines the "replica" alias as the primary's test mirror. A mirror is
+    another connection: it sees neither a test's open transaction nor is it open to a test
+    that did not ask for it. So replica_reads() stays on the primary except in the tests whose
+    django_db marker lists "replica" (tests/core/test_db_router.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = marker.kwargs.get("databases") if marker else None
+    if databases != "__all__" and "replica" not in (databases or ()):
+        monkeypatch.setattr("core.db_router.replica_configured", lambda: False)

@@ -18,3 +18,9 @@ from jianzhou_reform.settings import *  # noqa: F403
 # the default PBKDF2 hasher spends a deliberate ~0.1 s on each hash and each check. No test is
 # about the hasher's strength; MD5 must never hash a real password, so it lives only here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A read replica alias in every run (issue 17), as Django's test mirror of the primary: the
+# router (core.db_router) is in play on SQLite and PostgreSQL alike. tests/conftest.py keeps
+# replica_reads() on the primary except in the tests that ask for the replica.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

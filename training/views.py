@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from compliance.selectors import labour_inspections_overdue
+from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
 from core.roles import Role, has_role, is_sub_district_staff
@@ -226,6 +227,7 @@ def _filters(request: HttpRequest) -> dict:
 
 
 @login_required
+@replica_reads()
 def funds_compliance(request: HttpRequest) -> HttpResponse:
     """Which enterprises have not declared, which fail which rule and by how much; export and
     notices to the failing ones."""
@@ -495,6 +497,7 @@ def _skills_day(request: HttpRequest) -> tuple[datetime.date, str]:
 
 
 @login_required
+@replica_reads()
 def skills(request: HttpRequest) -> HttpResponse:
     """The skills figures as of a date (the report's keys, and per village/community, park
     and size) and the technicians not on a stable contract, by enterprise (seed measures 4–7)."""
@@ -533,6 +536,7 @@ def skills(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def skills_export(request: HttpRequest) -> HttpResponse:
     """The technicians not on a stable contract as .xlsx; names reach the file, so the
     download is logged with its count."""

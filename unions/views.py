@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from compliance.selectors import enterprises_without_wage_contract, wage_contracts_expiring
+from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.roles import Role, has_role, is_sub_district_staff
 from enterprises.filters import group_filters_from
@@ -59,6 +60,7 @@ def _threshold(request: HttpRequest) -> tuple[Decimal, str]:
 
 
 @login_required
+@replica_reads()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Union coverage and membership as of a date, overall and by village, park and size."""
     _require_union_access(request)
@@ -112,6 +114,7 @@ def _list_filters(request: HttpRequest) -> dict:
 
 
 @login_required
+@replica_reads()
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """The enterprises behind a dashboard figure; `?format=xlsx` exports the whole list."""
     _require_union_access(request)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
 from core.roles import (
@@ -149,6 +150,7 @@ def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def roster_export(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """The enterprise's current roster in the template's layout, to edit and upload again.
 
