@@ -22,8 +22,10 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 BIN_DIR = Path(sys.executable).parent
 
-APP_SERVICES = ("migrate", "web", "worker", "beat")
-LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
+# One Celery service per queue (issue 17): uploads never wait behind a report.
+WORKERS = ("worker-imports", "worker-reports")
+APP_SERVICES = ("migrate", "web", *WORKERS, "beat")
+LONG_RUNNING_APP_SERVICES = ("web", *WORKERS, "beat")
 
 # Sentinels proving the values come from the environment rather than from the file.
 SECRET_SENTINEL = "sentinel-secret-key-from-environment"
@@ -144,7 +146,7 @@ def test_all_services_exist(compose):
     assert set(compose["services"]) >= {"db", "redis", *APP_SERVICES}
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+@pytest.mark.parametrize("service", ["db", "redis", "web", *WORKERS])
 def test_service_has_healthcheck(compose, service):
     healthcheck = compose["services"][service].get("healthcheck") or {}
     assert not healthcheck.get("disable")
@@ -162,8 +164,9 @@ def test_healthchecks_probe_the_right_thing(compose):
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["redis"]["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
-    worker_check = " ".join(services["worker"]["healthcheck"]["test"])
-    assert "celery -A jianzhou_reform inspect ping" in worker_check
+    for worker in WORKERS:
+        worker_check = " ".join(services[worker]["healthcheck"]["test"])
+        assert "celery -A jianzhou_reform inspect ping" in worker_check
 
 
 def _volume_sources(service: dict) -> set[str]:
@@ -175,8 +178,8 @@ def test_named_volumes_declared_and_used(compose):
     assert set(compose["volumes"]) >= {"pgdata", "redisdata", "media"}
     assert "pgdata" in _volume_sources(services["db"])
     assert "redisdata" in _volume_sources(services["redis"])
-    # Uploads are saved by web and read by the worker's import tasks.
-    for name in ("web", "worker"):
+    # Uploads are saved by web and read by the import tasks; reports write workbooks there.
+    for name in ("web", *WORKERS):
         mounts = {
             v["source"]: v["target"] for v in services[name]["volumes"] if v["type"] == "volume"
         }
@@ -246,9 +249,21 @@ def test_web_publishes_port_8000(compose):
     assert web.get("command") is None
 
 
-def test_worker_runs_celery_worker(compose):
-    command = compose["services"]["worker"]["command"]
+@pytest.mark.parametrize(
+    ("service", "queues"), [("worker-imports", "imports,celery"), ("worker-reports", "reports")]
+)
+def test_workers_run_celery_worker_on_their_queues(compose, service, queues):
+    command = compose["services"][service]["command"]
     assert command[:4] == ["celery", "-A", "jianzhou_reform", "worker"]
+    assert command[command.index("-Q") + 1] == queues
+
+
+@pytest.mark.parametrize("service", WORKERS)
+def test_workers_scale_with_scale(compose, service):
+    # `docker compose up --scale worker-reports=2`: a fixed name or host port would clash.
+    spec = compose["services"][service]
+    assert "container_name" not in spec
+    assert not spec.get("ports")
 
 
 def test_beat_uses_database_scheduler(compose):
