@@ -44,7 +44,7 @@ def _compact(value: object) -> str:
 
 def _is_numeric_cell(value: object) -> bool:
     # bool is an int subclass but a TRUE cell is not a mangled number.
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _id_stored_as_number() -> ValidationError:
@@ -61,29 +61,10 @@ def parse_resident_id(value: object, *, today: datetime.date | None = None) -> R
     not exist in the birth year (330683 嵊州市 dates from 1995, stdnum issue #442), but codes are
     assigned when the number is issued, so only the check character and birth date count.
     """
-    if _is_numeric_cell(value):
-        raise _id_stored_as_number()
-    number = _compact(value)
-    if not number:
-        raise ValidationError(gettext("请填写18位身份证号。"), code="required")
-    if _NUMERIC_TEXT.fullmatch(number):
-        raise _id_stored_as_number()
-    if len(number) == 15 and number.isdigit():
-        raise ValidationError(
-            gettext("这是15位的旧身份证号，已停止使用。请填写18位的新身份证号（见居民身份证）。"),
-            code="old_15_digit",
-        )
-    if len(number) != 18:
-        raise ValidationError(
-            gettext("身份证号应为18位，现在是%(length)s位，请核对后重新填写。")
-            % {"length": len(number)},
-            code="length",
-        )
-    if not _RESIDENT_ID.fullmatch(number):
-        raise ValidationError(
-            gettext("身份证号只能由数字组成，最后一位可以是X，请核对后重新填写。"),
-            code="format",
-        )
+    if type(value) is str and value.isascii() and _RESIDENT_ID.fullmatch(value):
+        number = value  # already what _compact makes of it: the common cell, checked below
+    else:
+        number = _resident_id_shape(value)
     if ric.calc_check_digit(number) != number[-1]:
         raise ValidationError(gettext("身份证号校验位错误，请核对号码。"), code="checksum")
     try:
@@ -117,6 +98,35 @@ def parse_resident_id(value: object, *, today: datetime.date | None = None) -> R
     # The 17th digit is the sequence code's last digit: odd for men, even for women.
     sex = Sex.MALE.value if int(number[16]) % 2 else Sex.FEMALE.value
     return ResidentId(number=number, birth_date=birth_date, sex=sex)
+
+
+def _resident_id_shape(value: object) -> str:
+    """Cell → an 18-character number of digits (last may be X), or the message that says why
+    the cell is not one."""
+    if _is_numeric_cell(value):
+        raise _id_stored_as_number()
+    number = _compact(value)
+    if not number:
+        raise ValidationError(gettext("请填写18位身份证号。"), code="required")
+    if _NUMERIC_TEXT.fullmatch(number):
+        raise _id_stored_as_number()
+    if len(number) == 15 and number.isdigit():
+        raise ValidationError(
+            gettext("这是15位的旧身份证号，已停止使用。请填写18位的新身份证号（见居民身份证）。"),
+            code="old_15_digit",
+        )
+    if len(number) != 18:
+        raise ValidationError(
+            gettext("身份证号应为18位，现在是%(length)s位，请核对后重新填写。")
+            % {"length": len(number)},
+            code="length",
+        )
+    if not _RESIDENT_ID.fullmatch(number):
+        raise ValidationError(
+            gettext("身份证号只能由数字组成，最后一位可以是X，请核对后重新填写。"),
+            code="format",
+        )
+    return number
 
 
 def validate_resident_id(value: str) -> None:

@@ -69,7 +69,9 @@ def _clean_str(text: str) -> str:
     # Excel's "store as text" marker; only one, a second apostrophe is the user's own.
     if text.startswith("'"):
         text = text[1:].strip()
-    if _WHITESPACE_TO_COLLAPSE.search(text):
+    # Printable text has no whitespace but plain spaces (str.isprintable excludes the rest):
+    # then only a double space needs the regular expressions.
+    if (not text.isprintable() or "  " in text) and _WHITESPACE_TO_COLLAPSE.search(text):
         text = _WHITESPACE.sub(" ", text)
     return text
 

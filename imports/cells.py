@@ -378,6 +378,8 @@ def _phone_error(value: object) -> ValidationError:
 
 def parse_phone(value: object) -> str:
     """Mobile → 11 digits; landline → "0575-83012345"; +86 and separators dropped."""
+    if type(value) is str and value.isascii() and _MOBILE.fullmatch(value):
+        return value  # the common cell, already what the steps below would make of it
     if isinstance(value, bool):
         raise _phone_error(value)
     if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):

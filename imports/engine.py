@@ -280,6 +280,8 @@ class MissingColumns(Exception):
 
 
 PROGRESS_EVERY = 5000
+# First characters after which a text cell may still be blank (cells.is_blank ignores them).
+_MAYBE_BLANK_START = frozenset("'\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _RELEASED: tuple[int, list[object]] = (0, [])
 
 
@@ -325,10 +327,19 @@ def parse_rows(
         # larger of raw and parsed rows, not their sum. The sheet is consumed.
         data[position] = _RELEASED
         width = len(cells)
-        raw: dict[str, Any] = {
-            column.name: cells[index] if index < width else None for index, column in columns
-        }
-        blank = {name for name, value in raw.items() if value is None or is_blank(value)}
+        raw: dict[str, Any] = {}
+        blank: set[str] = set()
+        for index, column in columns:
+            value = cells[index] if index < width else None
+            raw[column.name] = value
+            # A text cell whose first character is visible is not blank: the regular
+            # expression in is_blank only runs for the few cells that start otherwise.
+            if value is None or (
+                type(value) is str
+                and (not value or value[0] in _MAYBE_BLANK_START or value[0].isspace())
+                and is_blank(value)
+            ):
+                blank.add(column.name)
         if len(blank) == len(raw):
             # Only unmapped columns have text (e.g. "制表人：张三" under the table).
             skipped += 1
