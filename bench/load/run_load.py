@@ -108,6 +108,31 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent busy since boot (/proc/stat, every core)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(processes: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds of each started process group (the process and its children) so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    groups = {
+        process.pid: ("celery" if i == 0 else "gunicorn") for i, process in enumerate(processes)
+    }
+    used = dict.fromkeys(groups.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        group = int(fields[2])  # pgrp
+        if group in groups:
+            used[groups[group]] += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
 def wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -302,7 +327,8 @@ def main() -> None:
             )
         )
         wait_until_up("http://%s:%d/healthz" % (HOST, PORT))
-        locust = subprocess.run(  # noqa: S603 (fixed arguments)
+        before = {"machine": machine_busy_seconds(), **cpu_of(processes)}
+        locust = subprocess.Popen(  # noqa: S603 (fixed arguments)
             [
                 str(VENV / "locust"),
                 "-f",
@@ -333,7 +359,17 @@ def main() -> None:
             stdout=(OUT / "locust.log").open("w"),
             stderr=subprocess.STDOUT,
         )
+        _pid, status, usage = os.wait4(locust.pid, 0)
+        locust.returncode = os.waitstatus_to_exitcode(status)
+        after = {"machine": machine_busy_seconds(), **cpu_of(processes)}
+        after["locust"], before["locust"] = usage.ru_utime + usage.ru_stime, 0.0
         print("locust exited %d (its output: bench/out/load/locust.log)" % locust.returncode)
+        print(
+            "CPU seconds during the run: "
+            + ", ".join("%s %.0f" % (name, after[name] - before[name]) for name in after)
+            + " (machine: every process on its %d cores, PostgreSQL and other jobs included)"
+            % os.cpu_count()
+        )
         failed = report(OUT / "requests.tsv", OUT / "run_failures.csv")
     finally:
         for process in reversed(processes):
