@@ -486,6 +486,13 @@ def import_previews_supersede(*, record: ImportRecord, older_only: bool) -> int:
     return _supersede(list(stale.values_list("pk", flat=True)), newer=record)
 
 
+def _delete_after_commit(field_file: Any) -> None:
+    """Delete a stored file once the surrounding transaction commits: rolled back, the record
+    still names its file, and the file is still there."""
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _supersede(ids: list[int], *, newer: ImportRecord) -> int:
     if not ids:
         return 0
@@ -511,7 +518,7 @@ def _supersede(ids: list[int], *, newer: ImportRecord) -> int:
         pk__in=ids, status=ImportRecord.Status.SUPERSEDED
     ).exclude(staged_rows="")
     for stale_record in superseded.only("pk", "staged_rows"):
-        stale_record.staged_rows.delete(save=False)
+        _delete_after_commit(stale_record.staged_rows)
         ImportRecord.objects.filter(pk=stale_record.pk).update(staged_rows="")
     if marked:
         audit_record(
@@ -537,7 +544,8 @@ def import_record_discard(*, record: ImportRecord, user: Any) -> ImportRecord:
                 % {"status": record.get_status_display()}
             )
         if record.staged_rows:
-            record.staged_rows.delete(save=False)
+            _delete_after_commit(record.staged_rows)
+            record.staged_rows = ""
         record.status = ImportRecord.Status.DISCARDED
         record.finished_at = timezone.now()
         record.save()

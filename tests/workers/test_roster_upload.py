@@ -493,3 +493,32 @@ def test_an_expired_preview_says_so_and_cannot_be_confirmed(client, hr_user, ent
     assert "预览已过期" in page and "请重新上传" in page and "确认导入" not in page
     client.post(reverse("workers:roster_upload_confirm", args=[record.pk]))
     assert not Employment.objects.exists()
+
+
+def test_a_discarded_or_overtaken_previews_staged_rows_leave_storage_once_committed(
+    hr_user, enterprise, tmp_path, django_capture_on_commit_callbacks
+):
+    from imports.services import upload_discard, upload_preview
+    from workers.importers import ROSTER
+
+    def preview(name):
+        content = write_xlsx(tmp_path / name, [row(1)]).read_bytes()
+        return upload_preview(
+            kind=ROSTER, user=hr_user, enterprise=enterprise, filename=name, content=content
+        )
+
+    first = preview("a.xlsx")
+    storage, first_staged = first.staged_rows.storage, first.staged_rows.name
+    with django_capture_on_commit_callbacks(execute=True):
+        second = preview("b.xlsx")  # a newer clean roster preview overtakes the first
+    assert not storage.exists(first_staged), "the overtaken preview's personal data is gone"
+
+    second_staged = second.staged_rows.name
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        upload_discard(user=hr_user, record=second)
+    assert storage.exists(second_staged), "nothing is deleted before the commit"
+    for callback in pending:
+        callback()
+    assert not storage.exists(second_staged)
+    second.refresh_from_db()
+    assert second.status == ImportRecord.Status.DISCARDED and not second.staged_rows
