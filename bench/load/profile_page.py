@@ -26,8 +26,14 @@ def main() -> None:
     parser.add_argument("--user", required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--queries", action="store_true", help="list every query of the last render, in order"
+    )
+    parser.add_argument(
+        "--env-file", type=Path, default=ENV_FILE, help="portal.env of run_load.py's --out"
+    )
     args = parser.parse_args()
-    for line in ENV_FILE.read_text().splitlines():
+    for line in args.env_file.read_text().splitlines():
         key, _sep, value = line.partition("=")
         os.environ[key] = value
     os.environ.update(
@@ -39,7 +45,7 @@ def main() -> None:
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianzhou_reform.settings")
-    os.environ["STATIC_ROOT"] = str(ROOT / "bench" / "out" / "load" / "static")
+    os.environ["STATIC_ROOT"] = str(args.env_file.resolve().parent / "static")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -75,6 +81,10 @@ def main() -> None:
                 "render %d: %.3f s, status %d, %d queries in %.3f s"
                 % (n + 1, spent, response.status_code, len(queries), sum(q[0] for q in queries))
             )
+    if args.queries:
+        print("\nevery query of the last render:")
+        for n, (spent, sql) in enumerate(queries, 1):
+            print("  %2d %.4f s  %s" % (n, spent, sql[:240]))
     print("\nslowest queries of the last render:")
     for spent, sql in sorted(queries, reverse=True)[:8]:
         print("  %.4f s  %s" % (spent, sql[:300]))

@@ -35,14 +35,14 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-OUT = ROOT / "bench" / "out" / "load"
+OUT = ROOT / "bench" / "out" / "load"  # the default; --out for a run beside another
 VENV = Path(sys.executable).parent
 HOST = "127.0.0.1"
 PORT = 8077
 TARGET_P95_MS = 500
 
 
-def environment(database: str, redis_db: int) -> dict[str, str]:
+def environment(database: str, redis_db: int, out: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -56,8 +56,8 @@ def environment(database: str, redis_db: int) -> dict[str, str]:
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "SECURE_HSTS_SECONDS": "0",
-            "STATIC_ROOT": str(OUT / "static"),
-            "MEDIA_ROOT": str(OUT / "media"),
+            "STATIC_ROOT": str(out / "static"),
+            "MEDIA_ROOT": str(out / "media"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
@@ -251,12 +251,23 @@ def main() -> None:
     parser.add_argument("--database", default="portal_load")
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="create, migrate and seed the database, keep it and stop (for profile_page.py)",
+    )
+    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="output folder (default bench/out/load)"
+    )
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    env = environment(args.database, args.redis_db)
+    out = args.out.resolve()
+    args.keep = args.keep or args.prepare_only
+    out.mkdir(parents=True, exist_ok=True)
+    env = environment(args.database, args.redis_db, out)
     if args.keep:
         # What a later look at the same data needs (bench/load/profile_page.py): the test keys.
-        (OUT / "portal.env").write_text(
+        (out / "portal.env").write_text(
             "".join(
                 "%s=%s\n" % (key, env[key])
                 for key in ("SECRET_KEY", "PERSONAL_DATA_KEY", "DATABASE_URL", "REDIS_URL")
@@ -276,7 +287,7 @@ def main() -> None:
             python,
             "bench/load/seed.py",
             "seed",
-            str(OUT),
+            str(out),
             "--enterprises",
             str(args.enterprises),
             "--workers",
@@ -287,6 +298,9 @@ def main() -> None:
         env,
     )
     print("prepared in %.0f s" % (time.monotonic() - started), flush=True)
+    if args.prepare_only:
+        print("database %s kept; keys in %s" % (args.database, out / "portal.env"))
+        return
 
     processes = []
     failed = 1
@@ -307,7 +321,7 @@ def main() -> None:
                     "load@%h",
                 ],
                 env,
-                OUT / "celery.log",
+                out / "celery.log",
             )
         )
         processes.append(
@@ -316,17 +330,17 @@ def main() -> None:
                     str(VENV / "gunicorn"),
                     "jianzhou_reform.wsgi:application",
                     "--bind",
-                    "%s:%d" % (HOST, PORT),
+                    "%s:%d" % (HOST, args.port),
                     "--workers",
                     str(args.gunicorn_workers),
                     "--timeout",
                     "120",
                 ],
                 env,
-                OUT / "gunicorn.log",
+                out / "gunicorn.log",
             )
         )
-        wait_until_up("http://%s:%d/healthz" % (HOST, PORT))
+        wait_until_up("http://%s:%d/healthz" % (HOST, args.port))
         before = {"machine": machine_busy_seconds(), **cpu_of(processes)}
         locust = subprocess.Popen(  # noqa: S603 (fixed arguments)
             [
@@ -343,9 +357,9 @@ def main() -> None:
                 "--stop-timeout",
                 "5",
                 "--host",
-                "http://%s:%d" % (HOST, PORT),
+                "http://%s:%d" % (HOST, args.port),
                 "--csv",
-                str(OUT / "run"),
+                str(out / "run"),
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
@@ -353,31 +367,31 @@ def main() -> None:
             cwd=ROOT,
             env={
                 **env,
-                "LOAD_SEED": str(OUT / "seed.json"),
-                "LOAD_REQUESTS_LOG": str(OUT / "requests.tsv"),
+                "LOAD_SEED": str(out / "seed.json"),
+                "LOAD_REQUESTS_LOG": str(out / "requests.tsv"),
             },
-            stdout=(OUT / "locust.log").open("w"),
+            stdout=(out / "locust.log").open("w"),
             stderr=subprocess.STDOUT,
         )
         _pid, status, usage = os.wait4(locust.pid, 0)
         locust.returncode = os.waitstatus_to_exitcode(status)
         after = {"machine": machine_busy_seconds(), **cpu_of(processes)}
         after["locust"], before["locust"] = usage.ru_utime + usage.ru_stime, 0.0
-        print("locust exited %d (its output: bench/out/load/locust.log)" % locust.returncode)
+        print("locust exited %d (its output: %s)" % (locust.returncode, out / "locust.log"))
         print(
             "CPU seconds during the run: "
             + ", ".join("%s %.0f" % (name, after[name] - before[name]) for name in after)
             + " (machine: every process on its %d cores, PostgreSQL and other jobs included)"
             % os.cpu_count()
         )
-        failed = report(OUT / "requests.tsv", OUT / "run_failures.csv")
+        failed = report(out / "requests.tsv", out / "run_failures.csv")
     finally:
         for process in reversed(processes):
             stop(process)
         try:
             checked = (
                 subprocess.run(  # noqa: S603 (fixed arguments)
-                    [python, "bench/load/seed.py", "check", str(OUT)], cwd=ROOT, env=env
+                    [python, "bench/load/seed.py", "check", str(out)], cwd=ROOT, env=env
                 ).returncode
                 == 0
             )
