@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
+from core.pagination import CappedPaginator
 from core.roles import (
     Role,
     has_role,
@@ -44,6 +45,11 @@ from workers.selectors import (
 )
 from workers.skills import effective_skill, label_of_rank, with_effective_skill
 
+# The worker list counts this many rows at most: an enterprise's or a search's list is counted
+# exactly; the whole sub-district's (100,000 jobs, more for a city) shows "more than 10,000"
+# and its first 200 pages, and the user narrows it by enterprise or name (core.pagination).
+WORKER_LIST_COUNT_CAP = 10_000
+
 
 def _require_worker_access(request: HttpRequest) -> None:
     """Officials see aggregate figures only; other roles reach workers through the selector."""
@@ -72,11 +78,14 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             # A whole ID number, exactly (the encrypted column answers exact lookups only).
             matches |= Q(worker__id_number=query.upper())
         employments = employments.filter(matches)
+    counted = employments
     # The effective skill level today (DOMAIN.md), not only the roster's.
     employments = with_effective_skill(
         employments, timezone.localdate(), worker="worker_id", skill_field="worker__skill_level"
     )
-    page = Paginator(employments, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(employments, 50, cap=WORKER_LIST_COUNT_CAP, counted=counted).get_page(
+        request.GET.get("page")
+    )
     page.object_list = list(page.object_list)
     for employment in page.object_list:
         # Annotated by workers.skills.with_effective_skill.

@@ -1,0 +1,64 @@
+"""The worker list's count: exact up to a cap, "more than" past it, without counting every row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from workers import views
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    # The real cap is 10,000 rows; three make the same point with a handful of rows.
+    monkeypatch.setattr(views, "WORKER_LIST_COUNT_CAP", 3)
+
+
+@pytest.fixture
+def five_jobs():
+    big = EnterpriseFactory(name="大企业")
+    small = EnterpriseFactory(name="小企业")
+    for n in range(4):
+        EmploymentFactory(enterprise=big, worker=WorkerFactory(name="大厂职工%d" % n))
+    EmploymentFactory(enterprise=small, worker=WorkerFactory(name="小厂职工"))
+    return {"big": big, "small": small}
+
+
+def test_past_the_cap_the_list_says_more_than_and_how_to_narrow_it(
+    client, staff_user, small_cap, five_jobs
+):
+    client.force_login(staff_user)
+    body = client.get(reverse("workers:list")).content.decode()
+    assert "超过 3 条记录，只列出前 3 条；请按企业或姓名查询其余记录。" in body
+    assert "共 5 条记录" not in body
+    assert body.count('<td><a href="/workers/') == 3
+
+
+def test_a_narrowed_list_under_the_cap_is_counted_exactly(client, staff_user, small_cap, five_jobs):
+    client.force_login(staff_user)
+    body = client.get(reverse("workers:list"), {"enterprise": five_jobs["small"].pk}).content
+    assert "共 1 条记录" in body.decode()
+    assert "超过" not in body.decode()
+    found = client.get(reverse("workers:list"), {"q": "小厂"}).content.decode()
+    assert "共 1 条记录" in found
+
+
+def test_the_cap_shows_with_thousands_separators(client, staff_user, five_jobs):
+    client.force_login(staff_user)
+    page = client.get(reverse("workers:list")).context["page"]
+    assert page.paginator.count == 5
+    assert not page.paginator.capped
+    assert page.paginator.cap_display == "10,000"
+
+
+def test_the_count_reads_at_most_one_row_past_the_cap(client, staff_user, small_cap, five_jobs):
+    client.force_login(staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("workers:list")).status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0]
+    # Neither the list's ordering nor its skill-level annotation is part of the count.
+    assert "ORDER BY" not in counts[0].upper()
+    assert "skillcertificate" not in counts[0].lower()
