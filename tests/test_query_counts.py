@@ -170,6 +170,25 @@ def test_admin_changelist_queries_do_not_grow_with_rows(client, request, model, 
     )
 
 
+# Lists that grow with people or with a province's register count their rows once, not the
+# whole table a second time for "show all (N)".
+COUNTED_ONCE = ["enterprises.Enterprise", "workers.Worker", "workers.Employment"]
+
+
+@pytest.mark.parametrize("label", COUNTED_ONCE)
+def test_big_admin_changelists_count_their_rows_once(client, staff_user, label):
+    model = next(m for m in REGISTERED if _label(m) == label)
+    make_rows(model, 3)
+    client.force_login(staff_user)
+    url = reverse("admin:%s_%s_changelist" % (model._meta.app_label, model._meta.model_name))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert _result_count(response) == 3
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+
+
 # The registers staff export from the admin (imports.admin.XlsxExportMixin): the whole list.
 EXPORTS = [
     pytest.param(model, id=_label(model))

@@ -255,6 +255,9 @@ class WorkerAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin):
         ExportColumn(_("职业技能等级（含证书）"), _effective_skill_label),
         (_("是否工会会员"), "is_union_member"),
     ]
+    # 100,000 workers here, 10,000,000 for a province: count the rows shown once, not the
+    # whole table again for "show all (N)".
+    show_full_result_count = False
     # No birth date: with a masked ID number it is nearly the whole number (DOMAIN.md).
     list_display = [
         "name",
@@ -460,6 +463,7 @@ class EmploymentAdmin(PersonalDataGuardMixin, XlsxExportMixin, ServiceModelAdmin
         (_("入职日期"), "hire_date"),
         (_("离职日期"), "departure_date"),
     ]
+    show_full_result_count = False  # as WorkerAdmin: one count of a list that grows with people
     list_display = [
         "worker_name",
         "masked_id_number",
