@@ -40,6 +40,17 @@ def replica_reads() -> Iterator[None]:
 
 
 @contextmanager
+def primary_reads() -> Iterator[None]:
+    """Reads inside go to the primary, even within `replica_reads()`: what is computed here is
+    kept (cached) under a version that the primary's commits move."""
+    token = _replica_wanted.set(False)
+    try:
+        yield
+    finally:
+        _replica_wanted.reset(token)
+
+
+@contextmanager
 def request_scope(*, primary_only: bool) -> Iterator[_RequestState]:
     """One request's routing state: ReplicaLagMiddleware opens it around the view."""
     state = _RequestState(primary_only=primary_only)

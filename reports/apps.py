@@ -10,3 +10,6 @@ class ReportsConfig(AppConfig):
         from reports import home
 
         home.register()  # its section of the home page (core.home)
+        from reports import cache
+
+        cache.connect()  # the cached live figures follow every write to their tables

@@ -34,6 +34,7 @@ from honors.figures import (
 from honors.selectors import craftsman_pool_size, rounds_of_period, studio_results_by_group
 from party.figures import PARTY_FIGURE_KEYS, PARTY_FIGURE_LABELS, party_figures, party_snapshot
 from party.selectors import representative_figures
+from reports.cache import cached_figures
 from reports.models import ReportRun
 from training.figures import SKILLS_FIGURE_LABELS, skills_figures, skills_row
 from training.selectors import fund_figures
@@ -243,6 +244,13 @@ def report_figures(
     return figures
 
 
+def live_report_figures(as_of: datetime.date) -> dict[str, Any]:
+    """`report_figures(as_of=as_of)`, from the cache while none of the tables it reads has
+    changed (reports.cache): the officials' page and `build_report --json`; a report run's
+    snapshot computes its own."""
+    return cached_figures(as_of, lambda day: report_figures(as_of=day))
+
+
 def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str, Any]:
     """The `build_report --json` object (INTERFACES.md); `quarter` as `Quarter.parse` reads it."""
     period = Quarter.parse(quarter)
@@ -250,7 +258,7 @@ def quarter_report(quarter: str, today: datetime.date | None = None) -> dict[str
     return {
         "quarter": str(period),
         "as_of": as_of.isoformat(),
-        "kpis": report_figures(as_of=as_of),
+        "kpis": live_report_figures(as_of),
     }
 
 

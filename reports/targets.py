@@ -30,7 +30,7 @@ from reports.selectors import (
     FIGURE_KEYS,
     FIGURE_LABELS,
     RATE_KEYS,
-    report_figures,
+    live_report_figures,
     report_period,
 )
 
@@ -112,7 +112,7 @@ def period_kpis(kind: str, period: Period, today: datetime.date) -> dict[str, An
         return dict(run.figures.get("kpis", {}))
     if period.start > today:
         return None
-    return report_figures(as_of=period.as_of(today))
+    return live_report_figures(period.as_of(today))
 
 
 def current_baseline(kind: str) -> BaselinePeriod | None:

@@ -21,6 +21,7 @@ from core import db_router
 from core.db_router import (
     REPLICA,
     PrimaryReplicaRouter,
+    primary_reads,
     replica_reads,
     request_scope,
 )
@@ -127,6 +128,14 @@ def test_replica_reads_is_also_a_decorator_and_nests():
     assert read() == (REPLICA, REPLICA)
     assert read() == (REPLICA, REPLICA)  # the decorator makes a fresh context each call
     assert router.db_for_read(Enterprise) == DEFAULT_DB_ALIAS
+
+
+def test_primary_reads_inside_replica_reads_go_to_the_primary():
+    # What reports.cache computes on a miss and keeps under the primary's version.
+    with replica_reads():
+        with primary_reads():
+            assert router.db_for_read(Enterprise) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(Enterprise) == REPLICA
 
 
 def test_writes_always_go_to_the_primary():
