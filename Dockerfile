@@ -31,12 +31,18 @@ RUN PIP_CONSTRAINT=/build/constraints-build.txt \
 # ---------------------------------------------------------------------------------------------
 FROM python:3.11-slim AS runtime
 
+# gunicorn reads WEB_CONCURRENCY (worker processes: 2-4 per free core) and GUNICORN_CMD_ARGS
+# itself: two threads a worker (gunicorn's gthread worker), so a page waiting on PostgreSQL
+# does not hold a whole process; each thread keeps its own database connection (CONN_MAX_AGE).
+# Both can be set at run time (.env.example); the CMD below keeps the limits.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=jianzhou_reform.settings \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/app/media
+    MEDIA_ROOT=/app/media \
+    WEB_CONCURRENCY=3 \
+    GUNICORN_CMD_ARGS="--threads 2"
 
 # Fixed uid/gid 10001 so volume ownership is predictable across rebuilds and hosts.
 # --no-log-init: a high uid would otherwise bloat /var/log/faillog and lastlog.
@@ -79,4 +85,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # over MAX_REQUEST_BYTES (413) before reading it, and the reverse proxy should too (README).
 # Access log lines carry the path without its query string or referrer: an admin search is a
 # GET whose query may hold an ID number (no personal data in logs).
-CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]
+CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]

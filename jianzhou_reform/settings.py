@@ -137,7 +137,16 @@ ASGI_APPLICATION = "jianzhou_reform.asgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Seconds a web or worker process keeps its database connection between requests: opening a
+# PostgreSQL connection costs a few milliseconds of the server's CPU per request under load
+# (docs/SCALING.md "Load test"). 60 in production; 0 (a connection per request) with DEBUG,
+# where runserver's autoreload and the tests' databases come and go. With persistent
+# connections each is checked before a request reuses it (CONN_HEALTH_CHECKS), so a restarted
+# PostgreSQL costs no failed request. Nothing session-level is kept on a connection (temporary
+# tables are ON COMMIT DROP, no SET), so reuse is safe; behind PgBouncer in transaction mode
+# (docs/SCALING.md) keep it too, PgBouncer pools the server side.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Imports write thousands of rows in one transaction; wait for a competing writer
     # instead of failing at once with "database is locked".
@@ -148,7 +157,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
-    for _key in ("CONN_MAX_AGE", "OPTIONS"):
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
         DATABASES["replica"].setdefault(_key, DATABASES["default"].get(_key))
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["replica"]["OPTIONS"] or {})
     # Tests read it through the primary's test database.

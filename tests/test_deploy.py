@@ -9,6 +9,7 @@ used. No test touches the database.
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -426,6 +427,38 @@ def test_gunicorn_limits_request_line_and_headers():
     assert 0 < option("--limit-request-line") <= 8190
     assert 0 < option("--limit-request-fields") <= 100
     assert 0 < option("--limit-request-field_size") <= 8190
+
+
+def test_gunicorn_runs_threads_so_a_page_waiting_on_the_database_frees_its_worker(compose):
+    """The image's gunicorn, as its ENV and CMD configure it: 3 workers of 2 threads each
+    (gthread), both from the environment so a deployment sizes them (.env.example)."""
+    final = _final_stage()
+    env = dict(
+        pair.split("=", 1)
+        for keyword, args in final
+        if keyword == "ENV"
+        for pair in shlex.split(args)
+    )
+    cmd = json.loads(dict(final)["CMD"])
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--print-config", *cmd[1:]],
+        env={
+            **os.environ,
+            "WEB_CONCURRENCY": env["WEB_CONCURRENCY"],
+            "GUNICORN_CMD_ARGS": env["GUNICORN_CMD_ARGS"],
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    config = dict(
+        (line.split("=", 1)[0].strip(), line.split("=", 1)[1].strip())
+        for line in result.stdout.splitlines()
+        if "=" in line
+    )
+    assert (config["workers"], config["threads"]) == ("3", "2")
+    web = compose["services"]["web"]["environment"]
+    assert (web["WEB_CONCURRENCY"], web["GUNICORN_CMD_ARGS"]) == ("3", "--threads 2")
 
 
 def test_gunicorn_access_log_keeps_no_query_string_or_referrer():

@@ -18,6 +18,8 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
     "host": settings.DATABASES["default"].get("HOST", ""),
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "broker": app.conf.broker_url,
     "backend": app.conf.result_backend,
     "eager": app.conf.task_always_eager,
@@ -52,6 +54,7 @@ VARIABLES = (
     "SECURE_PROXY_SSL_HEADER",
     "SESSION_COOKIE_AGE",
     "MAX_REQUEST_BYTES",
+    "CONN_MAX_AGE",
 )
 # A production-strength key (50+ random-looking characters) and personal-data key.
 PRODUCTION_KEY = "Kq3vX9-pT7wZ2mN8rB4yH6jL1sD5fG0cV3eA7uI9oP2kQ8xW4nM6bR1tY5hJ0"
@@ -102,6 +105,19 @@ def test_production_environment_is_honoured():
     assert conf["eager"] is False
     assert conf["cache"].endswith("RedisCache")
     assert conf["hosts"] == ["portal.example", "127.0.0.1"]
+
+
+def test_production_keeps_database_connections_and_development_does_not():
+    code, conf = probe(**PRODUCTION, DATABASE_URL="postgres://portal:pw@db.example:5432/portal")
+    assert code == 0, conf
+    # Under load a new PostgreSQL connection per request costs the server's CPU (SCALING.md).
+    assert (conf["conn_max_age"], conf["conn_health_checks"]) == (60, True)
+    code, conf = probe(**PRODUCTION, CONN_MAX_AGE="0")
+    assert code == 0, conf
+    assert (conf["conn_max_age"], conf["conn_health_checks"]) == (0, False)
+    code, conf = probe(DEBUG="true")
+    assert code == 0, conf
+    assert conf["conn_max_age"] == 0
 
 
 def test_sqlite_url_is_honoured(tmp_path):
