@@ -1,5 +1,6 @@
-"""A paginator for lists that can grow past what is worth counting on every page view."""
+"""Paginators for lists that can grow past what is worth counting on every page view."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -51,3 +52,18 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """More rows than the cap: the count shown is the cap, not the total."""
         return self.counted_rows > self.cap
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose row count comes from `count_of()` (e.g. a count kept in a versioned
+    cache, workers.figures.figures_cached) instead of a COUNT over the list on every view."""
+
+    def __init__(
+        self, object_list: Any, per_page: int, *, count_of: Callable[[], int], **kwargs: Any
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_of = count_of
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]  # a cached property, as Django's
+        return self.count_of()

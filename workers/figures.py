@@ -52,6 +52,7 @@ from core.choices import (
     TECHNICIAN_LEVELS,
     TECHNICIAN_RANK,
 )
+from core.db_router import primary_reads
 from enterprises.models import Enterprise
 from workers.models import Employment, employment_active_on
 
@@ -474,6 +475,27 @@ def _committed() -> None:
 def figures_warm(day: datetime.date) -> None:
     cache.delete(_WARM_QUEUED_KEY)  # a write from now on queues the next warm-up
     worker_figures(day)
+
+
+def figures_cached(key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` kept in the cache under the figures' version, for a value read only from the
+    tables that move it (workers, employments, enterprises, certificates, a registered set's
+    tables, and what a higher app connects to `figures_changed`): a list's row count that would
+    otherwise scan every worker on each page view. `key` names the value and everything it
+    depends on besides those tables (the day, the filters). A miss is computed on the primary:
+    a replica behind the write that moved the version would keep an old value under the new
+    one. Without a shared cache (`FIGURES_CACHE_SECONDS` 0) it is computed every time."""
+    seconds = settings.FIGURES_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    version = cache.get_or_set(_VERSION_KEY, time.time_ns() // 1000, None)
+    full_key = "figures:%s:%s" % (version, key)
+    value = cache.get(full_key)
+    if value is None:
+        with primary_reads():
+            value = compute()
+        cache.set(full_key, value, timeout=seconds)
+    return value
 
 
 def worker_figures(

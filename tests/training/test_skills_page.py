@@ -180,3 +180,32 @@ def test_other_roles_are_refused(request, client, fixture):
     assert client.get(reverse("training:skills")).status_code == 403
     assert client.get(reverse("training:skills_export")).status_code == 403
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_list_count_is_kept_until_a_job_worker_or_certificate_changes(
+    client, staff_user, technicians, settings
+):
+    settings.FIGURES_CACHE_SECONDS = 600  # a shared cache (Redis in production)
+    client.force_login(staff_user)
+    url = reverse("training:skills")
+
+    def view():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"date": DAY.isoformat()})
+        counts = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+        return response.context["page"].paginator.count, len(counts)
+
+    assert view()[0] == 3  # 两份派遣 twice, 持证工 once
+    assert view() == (3, 0)  # from the cache: no COUNT over every active job
+    worker = WorkerFactory(name="新技师", skill_level=SkillLevel.TECHNICIAN)
+    job = EmploymentFactory(worker=worker, enterprise=technicians["a"], contract_type="")
+    assert view()[0] == 4
+    job.contract_type = ContractType.OPEN_ENDED
+    job.save()
+    assert view()[0] == 3
+    SkillCertificateFactory(  # 晚发证 is a technician by a certificate issued before the day
+        worker=type(worker).objects.get(name="晚发证"),
+        level=SkillLevel.TECHNICIAN,
+        issued_on=datetime.date(2026, 6, 1),
+    )
+    assert view()[0] == 4
