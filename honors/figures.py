@@ -21,6 +21,8 @@ from core.choices import AwardLevel
 from enterprises.models import IndustrialPark, Village
 from honors.models import (
     CRAFTSMAN_HONOURS,
+    CraftsmanCriterion,
+    CraftsmanPoolChange,
     Honour,
     HonourName,
     is_team_honour,
@@ -77,6 +79,11 @@ def register() -> None:
     # Imports write in bulk and send core.signals.rows_written, which workers already hears.
     post_save.connect(changed, sender=Honour, weak=False, dispatch_uid="figures-honour")
     post_delete.connect(changed, sender=Honour, weak=False, dispatch_uid="figures-d-honour")
+    # The craftsman pool's count is kept under the same version (honors.views.craftsmen): its
+    # criteria and manual changes move it too.
+    for model in (CraftsmanCriterion, CraftsmanPoolChange):
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid="figures-%s" % model)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid="figures-d-%s" % model)
 
 
 def honours_counts(day: datetime.date) -> dict[str, int]:

@@ -459,3 +459,29 @@ def test_deleting_a_criterion_in_the_admin_deactivates_it(client, staff_user):
     assert client.post(delete, {"post": "yes"}).status_code == 302
     criterion.refresh_from_db()
     assert not criterion.is_active
+
+
+def test_the_page_count_is_kept_until_the_pool_can_have_changed(
+    client, staff_user, craftsman, settings
+):
+    settings.FIGURES_CACHE_SECONDS = 600  # a shared cache (Redis in production)
+    client.force_login(staff_user)
+    url = reverse("honors:craftsmen")
+
+    def view(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        counts = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+        return response.context["page"].paginator.count, len(counts)
+
+    assert view()[0] == 1
+    assert view() == (1, 0)  # from the cache: no COUNT over every active worker
+    assert view(q="没有这个人")[0] == 0  # each filter is counted apart
+    worker = active_worker(name="赵新人")
+    craftsman_pool_add(user=staff_user, worker=worker, reason="市级技能大师工作室骨干")
+    assert view()[0] == 2  # a manual change
+    criterion = CraftsmanCriterion.objects.get(kind="skill_level", is_active=True)
+    craftsman_criterion_deactivate(user=staff_user, criterion=criterion)
+    assert view()[0] == 1  # a criterion (王巧手 was in as a technician)
+    HonourFactory(worker=craftsman, name="outstanding_craftsman", level="shaoxing", year=2024)
+    assert view()[0] == 2  # an honour
