@@ -33,6 +33,15 @@ class ImportRecord(models.Model):
         # after it: confirming it would overwrite newer data (imports.services).
         SUPERSEDED = "superseded", _("已被新的上传取代")
 
+    class Annotated(models.TextChoices):
+        """The 错误说明 file of an upload with row errors (imports.services): a large upload's
+        is built by the worker after its check, a small one's on its first download."""
+
+        NOT_REQUESTED = "", _("未生成")
+        QUEUED = "queued", _("生成中")
+        READY = "ready", _("已生成")
+        UNUSABLE = "unusable", _("无法生成")
+
     class Source(models.TextChoices):
         """How the file came in (the values import_record_create's callers write)."""
 
@@ -97,6 +106,12 @@ class ImportRecord(models.Model):
     # When the broker took this step's task; empty while it waits for the broker (down when
     # the user sent the file), and the sweeper sends it when the broker is back.
     sent_at = models.DateTimeField(_("送入任务队列时间"), null=True, blank=True)
+    annotated = models.CharField(
+        _("错误说明文件"), max_length=10, choices=Annotated.choices, default="", blank=True
+    )
+    # When the 错误说明 file's build was queued or last started: one queued long ago and not
+    # built was lost with its worker, and is queued again (import_annotated_sweep).
+    annotated_queued_at = models.DateTimeField(_("错误说明文件排队时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -34,7 +34,21 @@ def import_progress(record: ImportRecord) -> dict[str, Any]:
         "stalled": stalled,
         "percent": 100 if not record.in_progress else int(state.get("percent", 0)),
         "stage": state.get("stage", ""),
+        "annotated": _annotated_state(record),
     }
+
+
+def _annotated_state(record: ImportRecord) -> str:
+    """What the page offers of the 错误说明 file: "ready" (a link; a small upload's is built
+    on that download), "building" (the worker builds it: wait), "unusable", or "none" (no row
+    errors, or the original was deleted)."""
+    if record.status != ImportRecord.Status.INVALID or not record.file:
+        return "none"
+    if record.annotated == ImportRecord.Annotated.QUEUED:
+        return "building"
+    if record.annotated == ImportRecord.Annotated.UNUSABLE:
+        return "unusable"
+    return "ready"
 
 
 def upload_enterprises_for(user: Any, kind: str) -> QuerySet[Any] | None:

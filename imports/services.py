@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -321,6 +322,12 @@ def import_record_validate(*, record_id: int) -> None:
             result.parsed = None
         _store_result(record, result)
         record.finished_at = None
+        record.annotated = ImportRecord.Annotated.NOT_REQUESTED
+        record.annotated_queued_at = None
+        if record.status == ImportRecord.Status.INVALID and _runs_in_background(record):
+            # Its worker builds the 错误说明 file next (imports.tasks.import_validate_task).
+            record.annotated = ImportRecord.Annotated.QUEUED
+            record.annotated_queued_at = timezone.now()
         record.save()
     except Exception as exc:
         _fail(record_id, exc)
@@ -599,13 +606,16 @@ def annotated_name(record: ImportRecord) -> str:
     return "imports/annotated/%d-%s.xlsx" % (record.pk, record.sha256[:16])
 
 
-def import_record_annotated(*, record: ImportRecord) -> File | None:
+def import_record_annotated(*, record: ImportRecord) -> File | str | None:
     """The 错误说明 file of an upload with row errors, opened for streaming; None when it has
-    none (another status, or its original was deleted).
+    none (another status, or its original was deleted); else the state it is in: QUEUED while
+    the worker builds a large upload's (queued again if it was lost), UNUSABLE if it cannot be
+    made.
 
-    Built once and kept beside the original, in the original's storage (it holds the same
-    personal data): downloads at the same time or later stream the stored file instead of each
-    reading the upload and building the workbook in memory again."""
+    Kept beside the original, in the original's storage (it holds the same personal data):
+    downloads stream the stored file. A large upload's is built by its worker after the check
+    (import_record_annotated_build); the request never builds one, only a small upload's, on
+    its first download."""
     storage = record.file.storage
     name = annotated_name(record)
     if not record.file:
@@ -613,28 +623,112 @@ def import_record_annotated(*, record: ImportRecord) -> File | None:
         return None
     if record.status != ImportRecord.Status.INVALID:
         return None
+    if record.annotated == ImportRecord.Annotated.UNUSABLE:
+        return ImportRecord.Annotated.UNUSABLE
     if not storage.exists(name):
-        with transaction.atomic():
-            # The first download builds it; the others wait on the row, then find it stored.
-            ImportRecord.objects.select_for_update().filter(pk=record.pk).first()
-            if not storage.exists(name):
-                with tempfile.TemporaryFile() as out:
-                    with record.file.open("rb") as handle:
-                        content = handle.read()
-                    try:
-                        annotated_workbook_write(
-                            out,
-                            content,
-                            filename=record.original_name,
-                            dataset=registry.get(record.kind).dataset,
-                            errors=record.errors,
-                        )
-                    except UnusableFile:
-                        return None  # read under older limits; now refused as a whole
-                    del content
-                    out.seek(0)
-                    storage.save(name, File(out, name=name))
+        if _runs_in_background(record):
+            import_annotated_send(record_id=record.pk)
+            return ImportRecord.Annotated.QUEUED
+        if import_record_annotated_build(record_id=record.pk) != ImportRecord.Annotated.READY:
+            return ImportRecord.Annotated.UNUSABLE
     return storage.open(name, "rb")
+
+
+def import_record_annotated_build(*, record_id: int) -> str | None:
+    """Build an upload's 错误说明 file and store it beside its original; returns READY or
+    UNUSABLE, None for an upload that has none. Safe to repeat: a second builder waits on the
+    row, then finds the file stored."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update(of=("self",)).filter(pk=record_id).first()
+        if record is None or record.status != ImportRecord.Status.INVALID or not record.file:
+            return None
+        if record.annotated == ImportRecord.Annotated.UNUSABLE:
+            return record.annotated
+        storage, name = record.file.storage, annotated_name(record)
+        state = ImportRecord.Annotated.READY
+        if not storage.exists(name):
+            try:
+                _annotated_store(record, storage, name)
+            except UnusableFile:
+                state = ImportRecord.Annotated.UNUSABLE  # read under older limits, now refused
+            except (DatabaseError, OSError):
+                raise  # transient: the task retries, or the sweeper queues it again
+            except Exception:
+                # The same file fails the same way each time: say so instead of retrying.
+                logger.exception("错误说明 file of import %s not built", record_id)
+                state = ImportRecord.Annotated.UNUSABLE
+        if record.annotated != state:
+            ImportRecord.objects.filter(pk=record.pk).update(annotated=state)
+    return state
+
+
+def _annotated_store(record: ImportRecord, storage: Any, name: str) -> None:
+    with tempfile.TemporaryFile() as out:
+        with record.file.open("rb") as handle:
+            content = handle.read()
+        annotated_workbook_write(
+            out,
+            content,
+            filename=record.original_name,
+            dataset=registry.get(record.kind).dataset,
+            errors=record.errors,
+        )
+        del content
+        out.seek(0)
+        storage.save(name, File(out, name=name))
+
+
+def import_annotated_send(*, record_id: int) -> bool:
+    """Queue the worker's build of a large upload's 错误说明 file: one never queued (checked
+    before the worker built them), or queued so long ago (IMPORT_STALL_SECONDS) that its worker
+    died. Claimed on the record, so the download and the sweeper, or two downloads, queue it
+    once; False when there was nothing to queue."""
+    from imports.tasks import import_annotated_build_task
+
+    now = timezone.now()
+    lost = Q(annotated_queued_at__isnull=True) | Q(
+        annotated_queued_at__lt=now - datetime.timedelta(seconds=settings.IMPORT_STALL_SECONDS)
+    )
+    claimed = (
+        ImportRecord.objects.filter(pk=record_id, status=ImportRecord.Status.INVALID)
+        .exclude(file="")
+        .filter(
+            # READY here: stored once, and the file is missing since.
+            Q(annotated__in=(ImportRecord.Annotated.NOT_REQUESTED, ImportRecord.Annotated.READY))
+            | (Q(annotated=ImportRecord.Annotated.QUEUED) & lost)
+        )
+        .update(annotated=ImportRecord.Annotated.QUEUED, annotated_queued_at=now)
+    )
+    if not claimed:
+        return False
+
+    def send() -> None:
+        try:
+            import_annotated_build_task.delay(record_id)
+        except Exception:
+            # Left queued with no time: the sweeper sends it once the broker is back.
+            ImportRecord.objects.filter(pk=record_id).update(annotated_queued_at=None)
+            logger.warning("错误说明 file of import %s not sent to the broker", record_id)
+
+    transaction.on_commit(send)
+    return True
+
+
+def import_annotated_sweep() -> int:
+    """Queue again the 错误说明 files whose build was lost (its worker died, or the broker was
+    down); run by celery beat with the upload sweep. Returns how many were queued."""
+    lost = Q(annotated_queued_at__isnull=True) | Q(
+        annotated_queued_at__lt=timezone.now()
+        - datetime.timedelta(seconds=settings.IMPORT_STALL_SECONDS)
+    )
+    due = (
+        ImportRecord.objects.filter(
+            lost, status=ImportRecord.Status.INVALID, annotated=ImportRecord.Annotated.QUEUED
+        )
+        .exclude(file="")
+        .values_list("pk", flat=True)
+    )
+    return sum(import_annotated_send(record_id=pk) for pk in list(due))
 
 
 def import_previews_expire(*, older_than: datetime.timedelta) -> int:
@@ -692,10 +786,20 @@ def import_originals_purge(*, now: datetime.datetime | None = None) -> int:
     )
     purged = 0
     for record in due.iterator():
-        record.file.storage.delete(annotated_name(record))  # the 错误说明 copy of its rows
-        if record.file:
-            record.file.delete(save=False)
-        ImportRecord.objects.filter(pk=record.pk).update(file="", file_deleted_at=now)
+        with transaction.atomic():
+            # Locked: a worker building its 错误说明 file finishes first, and its file goes too.
+            locked = ImportRecord.objects.select_for_update().filter(pk=record.pk)
+            if not list(locked.values_list("pk", flat=True)):
+                continue
+            record.file.storage.delete(annotated_name(record))  # the 错误说明 copy of its rows
+            if record.file:
+                record.file.delete(save=False)
+            ImportRecord.objects.filter(pk=record.pk).update(
+                file="",
+                file_deleted_at=now,
+                annotated=ImportRecord.Annotated.NOT_REQUESTED,
+                annotated_queued_at=None,
+            )
         purged += 1
     if purged:
         audit_record(actor=None, action="import.originals.purged", counts={"files": purged})

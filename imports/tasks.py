@@ -6,8 +6,10 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from imports.services import (
+    import_annotated_sweep,
     import_originals_purge,
     import_previews_expire,
+    import_record_annotated_build,
     import_record_apply,
     import_record_validate,
     import_uploads_sweep,
@@ -30,6 +32,15 @@ _RETRY = {
 @shared_task(name="core.tasks.import_validate_task", ignore_result=True, **_RETRY)
 def import_validate_task(record_id: int) -> None:
     import_record_validate(record_id=record_id)
+    # Row errors: this worker builds the 错误说明 file now, so no page request ever does. A
+    # redelivery after a crash checks nothing again and finishes the file.
+    import_record_annotated_build(record_id=record_id)
+
+
+@shared_task(name="imports.tasks.import_annotated_build_task", ignore_result=True, **_RETRY)
+def import_annotated_build_task(record_id: int) -> None:
+    """A 错误说明 file queued again: its first build was lost (import_annotated_send)."""
+    import_record_annotated_build(record_id=record_id)
 
 
 @shared_task(name="core.tasks.import_apply_task", ignore_result=True, **_RETRY)
@@ -51,5 +62,6 @@ def import_originals_purge_task() -> int:
 
 @shared_task(name="imports.tasks.import_uploads_sweep_task", ignore_result=True)
 def import_uploads_sweep_task() -> int:
-    """Run by celery beat every minute: uploads the broker never took are sent again."""
-    return import_uploads_sweep()
+    """Run by celery beat every minute: uploads the broker never took are sent again, and
+    错误说明 files whose build was lost are queued again."""
+    return import_uploads_sweep() + import_annotated_sweep()

@@ -11,8 +11,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -152,12 +154,15 @@ def upload_retry_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def upload_annotated(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+def upload_annotated(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
     """The uploaded file back with a 错误说明 column, to fix in Excel and upload again."""
     record = _record_or_404(request, kind, pk)
-    annotated = import_record_annotated(record=record)  # built once, then streamed
+    annotated = import_record_annotated(record=record)  # stored once, then streamed
     if annotated is None:
         raise Http404
+    if not isinstance(annotated, File):
+        # The worker is still building it, or it cannot be made: the page says which.
+        return redirect(registry.get(kind).upload_url("", record.pk))
     _log_download(request, record, PersonalDataAccess.Action.DOWNLOAD_ANNOTATED)
     stem = record.original_name.rsplit(".", 1)[0]
     name = gettext("%(name)s（错误说明）.xlsx") % {"name": stem}

@@ -14,6 +14,7 @@ ROUTES = {
     "core.tasks.import_previews_expire_task": "imports",
     "imports.tasks.import_originals_purge_task": "imports",
     "imports.tasks.import_uploads_sweep_task": "imports",
+    "imports.tasks.import_annotated_build_task": "imports",
     "reports.tasks.report_build_task": "reports",
     "reports.tasks.report_scheduled_task": "reports",
     "reports.tasks.reports_sweep_task": "reports",

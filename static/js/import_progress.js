@@ -1,5 +1,7 @@
 // Sizes an upload's progress bar (the Content-Security-Policy allows no style attribute) and,
 // unless the upload has stalled, polls its progress and reloads the page when its task is done.
+// While the worker builds an upload's 错误说明 file, polls the same state and reloads the page
+// once the file is ready (or cannot be made), so the download link appears by itself.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -29,4 +31,22 @@
       .catch(function () { window.setTimeout(poll, 3000); });
   }
   window.setTimeout(poll, 500);
+})();
+(function () {
+  "use strict";
+  var waiting = document.getElementById("annotated-waiting");
+  if (!waiting) { return; }
+  function poll() {
+    fetch(waiting.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (state.annotated !== "building") {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 2000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1000);
 })();
