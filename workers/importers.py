@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
-from core.crypto import blind_index
+from core.crypto import blind_index, blind_indexer
 from core.identity import ResidentId, mask_id_number, parse_resident_id
 from enterprises.models import Enterprise
-from imports.bulk import concrete_field, insert_rows, update_rows
+from imports.bulk import allocate_ids, concrete_field, insert_rows, update_rows
 from imports.cells import (
     parse_contract_type,
     parse_date,
@@ -235,7 +235,8 @@ class RosterImporter(Importer):
         numbers = [row.values[ID_NUMBER].number for row in rows]
         # Found by the keyed digest (core.crypto): the stored ID numbers are never decrypted.
         # Each number's digest is computed once per run and kept for apply (self.digests).
-        digest_of = {number: blind_index(number) for number in numbers}
+        index = blind_indexer()
+        digest_of = {number: index(number) for number in numbers}
         self.digests = digest_of
         workers = {
             w.pop("id_number_digest"): w
@@ -274,10 +275,11 @@ class RosterImporter(Importer):
         transfers: list[dict[str, Any]] = []
 
         # (ID number, member, joined on) for every membership the upload starts or ends.
-        membership_changes: list[tuple[str, bool, datetime.date | None]] = []
+        # Worker pk (None for a new worker: its ID number finds it) and the row's values.
+        membership_changes: list[tuple[str, int | None, bool, datetime.date | None]] = []
         new_workers: list[dict[str, Any]] = []
         worker_updates: list[tuple[int, dict[str, Any]]] = []
-        new_employments: list[tuple[str, dict[str, Any]]] = []
+        new_employments: list[tuple[str, int | None, dict[str, Any]]] = []
         employment_updates: list[tuple[int, dict[str, Any]]] = []
         changes: list[dict[str, Any]] = []
         # The first NEW_WORKERS_SHOWN new workers, for the preview to list (issue 16).
@@ -293,7 +295,7 @@ class RosterImporter(Importer):
             row_changes: dict[str, list[str]] = {}
             if stored is None:
                 if wanted_worker["is_union_member"]:
-                    membership_changes.append((resident.number, True, self.today))
+                    membership_changes.append((resident.number, None, True, self.today))
                 new_workers.append(
                     {
                         "id_number": resident.number,
@@ -327,6 +329,7 @@ class RosterImporter(Importer):
                     membership_changes.append(
                         (
                             resident.number,
+                            stored["pk"],
                             member,
                             self._membership(stored, member)["union_joined_on"] if member else None,
                         )
@@ -350,7 +353,9 @@ class RosterImporter(Importer):
                     )
             job = open_here.get(stored["pk"]) if stored else None
             if job is None:
-                new_employments.append((resident.number, wanted_job))
+                new_employments.append(
+                    (resident.number, stored["pk"] if stored else None, wanted_job)
+                )
                 created += 1
                 if len(created_list) < NEW_WORKERS_SHOWN:
                     created_list.append(
@@ -548,17 +553,22 @@ class RosterImporter(Importer):
         return wanted
 
     def _record_membership_changes(
-        self, changes: list[tuple[str, bool, datetime.date | None]], now: datetime.datetime
+        self,
+        changes: list[tuple[str, int | None, bool, datetime.date | None]],
+        new_ids: dict[str, int],
+        now: datetime.datetime,
     ) -> None:
         """Keep each membership a roster starts or ends, with who uploaded it (issue 4)."""
         if not changes:
             return
-        ids = _worker_ids([number for number, _member, _joined in changes], self.digests)
         # The unions app keeps the membership history (unions.receivers); inside this
         # transaction, so the history and the roster are written together or not at all.
         membership_changed.send(
             sender=Worker,
-            changes=[(ids[number], member, joined) for number, member, joined in changes],
+            changes=[
+                (new_ids[number] if pk is None else pk, member, joined)
+                for number, pk, member, joined in changes
+            ],
             source="roster",
             note=self.enterprise.name[:200],
             actor_id=getattr(self.actor, "pk", None),
@@ -578,28 +588,44 @@ class RosterImporter(Importer):
             {**defaults, **fields, **self._membership(None, fields["is_union_member"])}
             for fields in data["new_workers"]
         ]
-        insert_rows(
-            Worker,
-            (*_WORKER_COLUMNS, "created_at", "updated_at"),
-            ([w[f] for f in _WORKER_COLUMNS] + [now, now] for w in new_workers),
-        )
+        # New workers' keys come from the table's sequence (PostgreSQL), so the rows that
+        # point at them need no lookup; elsewhere they are found by digest after the insert.
+        new_ids: dict[str, int] = {}
+        allocated = allocate_ids(Worker, len(new_workers))
+        if allocated is None:
+            insert_rows(
+                Worker,
+                (*_WORKER_COLUMNS, "created_at", "updated_at"),
+                ([w[f] for f in _WORKER_COLUMNS] + [now, now] for w in new_workers),
+            )
+            new_ids = _worker_ids([w["id_number"] for w in new_workers], self.digests)
+        else:
+            insert_rows(
+                Worker,
+                ("id", *_WORKER_COLUMNS, "created_at", "updated_at"),
+                (
+                    [pk] + [w[f] for f in _WORKER_COLUMNS] + [now, now]
+                    for pk, w in zip(allocated, new_workers, strict=True)
+                ),
+            )
+            new_ids = {w["id_number"]: pk for pk, w in zip(allocated, new_workers, strict=True)}
+        del new_workers
         _update(Worker, data["worker_updates"], now)
 
-        ids = _worker_ids([number for number, _ in data["new_employments"]], self.digests)
         job_defaults = {f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_COLUMNS}
         insert_rows(
             Employment,
             ("worker_id", "enterprise_id", *_EMPLOYMENT_COLUMNS, "created_at", "updated_at"),
             (
-                [ids[number], self.enterprise.pk]
+                [new_ids[number] if pk is None else pk, self.enterprise.pk]
                 + [{**job_defaults, **fields}[f] for f in _EMPLOYMENT_COLUMNS]
                 + [now, now]
-                for number, fields in data["new_employments"]
+                for number, pk, fields in data["new_employments"]
             ),
         )
         _update(Employment, data["employment_updates"], now)
 
-        self._record_membership_changes(data["membership_changes"], now)
+        self._record_membership_changes(data["membership_changes"], new_ids, now)
         self._record_transfers(data.get("transfers", []), now)
         for start in range(0, len(data["departing"]), 5000):
             Employment.objects.filter(pk__in=data["departing"][start : start + 5000]).update(

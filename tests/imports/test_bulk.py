@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.choices import Sex
-from imports.bulk import _copy_field, insert_rows, update_rows
+from imports.bulk import insert_rows, update_rows
 from tests.factories import WorkerFactory, make_id_number
 from workers.models import Worker
 
@@ -19,23 +19,18 @@ class _Day(datetime.date):
     pass
 
 
-AWKWARD = ["a\tb", "line\nbreak\r", "back\\slash", "\\N", "", "张三（更名）", "=1+1"]
-
-
-def test_copy_field_formats_known_types_and_refuses_others() -> None:
-    moment = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
-    assert _copy_field(None) == "\\N"
-    assert _copy_field("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
-    assert _copy_field(Sex.MALE) == "M"
-    assert _copy_field(True) == "t"
-    assert _copy_field(False) == "f"
-    assert _copy_field(7) == "7"
-    assert _copy_field(Decimal("1.50")) == "1.50"
-    assert _copy_field(datetime.date(2026, 1, 2)) == "2026-01-02"
-    assert _copy_field(moment) == "2026-01-02T03:04:05+00:00"
-    for other in (1.5, b"x", datetime.datetime(2026, 1, 2), datetime.time(1, 2)):
-        with pytest.raises(TypeError):
-            _copy_field(other)
+AWKWARD = [
+    "a\tb",
+    "line\nbreak\r",
+    "back\\slash",
+    "\\N",
+    "",
+    "张三（更名）",
+    "=1+1",
+    'say "hi", then go',
+    '""',
+    "a,b\r\nc",
+]
 
 
 def test_update_rows_round_trips_awkward_text() -> None:
@@ -51,15 +46,14 @@ def test_update_rows_round_trips_awkward_text() -> None:
         assert (worker.remarks, worker.phone) == (text, text)
 
 
-def test_insert_rows_round_trips_types_and_falls_back_for_others() -> None:
+def test_insert_rows_round_trips_types() -> None:
     now = timezone.now()
     born = datetime.date(1990, 5, 6)
     rows = []
     for i, text in enumerate(AWKWARD):
         number = make_id_number(i + 1, born, "F")
         rows.append([number, text, Sex.FEMALE, born, text, i % 2 == 0, None, now, now, text])
-    # A date subclass is not in COPY's fast formatter: that row goes through psycopg's write_row
-    # (SQLite's driver takes only plain dates).
+    # A date subclass is written as its date (SQLite's driver takes only plain dates).
     rows[2][6] = (
         _Day(2020, 1, 1) if connection.vendor == "postgresql" else datetime.date(2020, 1, 1)
     )
@@ -94,3 +88,18 @@ def test_insert_rows_round_trips_types_and_falls_back_for_others() -> None:
             joined,
         )
         assert (worker.created_at, worker.phone) == (now, phone)
+
+
+def test_copy_as_csv_only_where_empty_text_and_null_stay_apart() -> None:
+    """COPY's CSV path reads an empty value of a nullable column as NULL: it is taken only when
+    no nullable column holds text; other column types (JSON) go through psycopg's write_row."""
+    from core.models import AuditLog
+    from imports.bulk import _csv_plan
+
+    nulls = _csv_plan(Worker, ("name", "remarks", "union_joined_on", "union_left_on"))
+    assert nulls == [
+        connection.ops.quote_name("union_joined_on"),
+        connection.ops.quote_name("union_left_on"),
+    ]
+    assert _csv_plan(Worker, ("name", "remarks")) == []
+    assert _csv_plan(AuditLog, ("action", "detail")) is None
