@@ -31,6 +31,7 @@ TASK_LABELS = {
     "core.tasks.import_validate_task": _("校验上传的文件"),
     "core.tasks.import_apply_task": _("导入已确认的文件"),
     "core.tasks.import_previews_expire_task": _("清理过期未确认的导入预览"),
+    "imports.tasks.import_annotated_build_task": _("生成上传文件的错误说明"),
     "imports.tasks.import_originals_purge_task": _("删除超过保存期限的原始文件"),
     "imports.tasks.import_uploads_sweep_task": _("补发未送出的上传处理"),
     "reports.tasks.report_build_task": _("生成改革进展报告"),
