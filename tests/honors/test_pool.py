@@ -425,6 +425,7 @@ def test_the_page_queries_do_not_grow_with_rows(client, staff_user):
     client.get(url)
     few, shown_few = count()
     add(12)
+    client.get(url)  # as above: with a shared cache the first view after a write counts anew
     many, shown_many = count()
     assert (shown_few, shown_many) == (3, 15)
     assert many == few
