@@ -283,6 +283,7 @@ PROGRESS_EVERY = 5000
 # First characters after which a text cell may still be blank (cells.is_blank ignores them).
 _MAYBE_BLANK_START = frozenset("'\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _RELEASED: tuple[int, list[object]] = (0, [])
+_CACHE_PROBE = 2000
 
 
 def parse_rows(
@@ -309,29 +310,42 @@ def parse_rows(
         for index, column in mapping.items()
         if column.name == first_required
     }
-    required_names = {c.name for c in dataset.required}
     columns = list(mapping.items())
+    first_required_indexes = [i for i, column in columns if column.name == first_required]
     # Parsed value or error per distinct raw value and column: most columns repeat their values
-    # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once.
-    caches: dict[str, dict[tuple[type, Any], tuple[Any, list[str] | None]]] = {
-        column.name: {} for column in mapping.values()
-    }
+    # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once. A column whose
+    # values turn out mostly distinct (ID numbers, names, phones) stops being cached after
+    # _CACHE_PROBE rows: there the cache would only cost time and memory.
+    caches: list[dict[tuple[type, Any], tuple[Any, list[str] | None]] | None] = [
+        {} for _ in columns
+    ]
+    plan = [
+        (index, column.name, column.parse, column.required, position)
+        for position, (index, column) in enumerate(columns)
+    ]
+    required_count = len(dataset.required)
     data = sheet.rows
     total = len(data) - header_position - 1
     for position in range(header_position + 1, len(data)):
         done = position - header_position - 1
         if done % PROGRESS_EVERY == 0:
             progress("parse", done, total)
+        if done == _CACHE_PROBE:
+            for slot, cache in enumerate(caches):
+                if cache is not None and len(cache) > _CACHE_PROBE // 2:
+                    caches[slot] = None
         row_number, cells = data[position]
         # Raw cells are released as they are parsed: a large file's peak memory is then the
         # larger of raw and parsed rows, not their sum. The sheet is consumed.
         data[position] = _RELEASED
         width = len(cells)
-        raw: dict[str, Any] = {}
-        blank: set[str] = set()
-        for index, column in columns:
+        values: dict[str, Any] = {}
+        # What is wrong with the row, in column order; reported only once the row is known to
+        # be data (not blank, not a repeated header).
+        issues: list[tuple[str, str]] = []
+        blanks = required_blanks = 0
+        for index, name, parse, required, slot in plan:
             value = cells[index] if index < width else None
-            raw[column.name] = value
             # A text cell whose first character is visible is not blank: the regular
             # expression in is_blank only runs for the few cells that start otherwise.
             if value is None or (
@@ -339,8 +353,34 @@ def parse_rows(
                 and (not value or value[0] in _MAYBE_BLANK_START or value[0].isspace())
                 and is_blank(value)
             ):
-                blank.add(column.name)
-        if len(blank) == len(raw):
+                values[name] = None
+                blanks += 1
+                if required:
+                    required_blanks += 1
+                    issues.append(
+                        (name, gettext("“%(column)s”不能为空，请填写。") % {"column": name})
+                    )
+                continue
+            cache = caches[slot]
+            if cache is None:
+                try:
+                    values[name] = parse(value)
+                except ValidationError as exc:
+                    values[name] = None
+                    issues.extend((name, message) for message in exc.messages)
+                continue
+            key = (value.__class__, value)
+            outcome = cache.get(key)
+            if outcome is None:
+                try:
+                    outcome = (parse(value), None)
+                except ValidationError as exc:
+                    outcome = (None, exc.messages)
+                cache[key] = outcome
+            values[name] = outcome[0]
+            if outcome[1] is not None:
+                issues.extend((name, message) for message in outcome[1])
+        if blanks == len(plan):
             # Only unmapped columns have text (e.g. "制表人：张三" under the table).
             skipped += 1
             report.warning(
@@ -349,18 +389,18 @@ def parse_rows(
                 gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number},
             )
             continue
-        probe = raw[first_required]
-        if (
-            isinstance(probe, str)
-            and probe.strip() in probe_texts
-            and _is_header_again(raw, header_keys)
-        ):
-            skipped += 1
-            report.warning(
-                row_number, None, gettext("第%(row)s行是重复的表头，已跳过。") % {"row": row_number}
-            )
-            continue
-        if required_names <= blank:
+        probe = next((cells[i] for i in first_required_indexes if i < width), None)
+        if isinstance(probe, str) and probe.strip() in probe_texts:
+            raw = {column.name: cells[i] if i < width else None for i, column in columns}
+            if _is_header_again(raw, header_keys):
+                skipped += 1
+                report.warning(
+                    row_number,
+                    None,
+                    gettext("第%(row)s行是重复的表头，已跳过。") % {"row": row_number},
+                )
+                continue
+        if required_blanks == required_count:
             skipped += 1
             report.warning(
                 row_number,
@@ -368,32 +408,8 @@ def parse_rows(
                 gettext("第%(row)s行的必填列都是空的，已跳过。") % {"row": row_number},
             )
             continue
-        values: dict[str, Any] = {}
-        for _index, column in columns:
-            name = column.name
-            if name in blank:
-                values[name] = None
-                if column.required:
-                    report.error(
-                        row_number,
-                        name,
-                        gettext("“%(column)s”不能为空，请填写。") % {"column": name},
-                    )
-                continue
-            value = raw[name]
-            key = (value.__class__, value)
-            cache = caches[name]
-            outcome = cache.get(key)
-            if outcome is None:
-                try:
-                    outcome = (column.parse(value), None)
-                except ValidationError as exc:
-                    outcome = (None, exc.messages)
-                cache[key] = outcome
-            values[name] = outcome[0]
-            if outcome[1] is not None:
-                for message in outcome[1]:
-                    report.error(row_number, name, message)
+        for name, message in issues:
+            report.error(row_number, name, message)
         parsed.append(ParsedRow(row=row_number, values=values))
     return parsed, skipped
 

@@ -238,48 +238,25 @@ class RosterImporter(Importer):
         index = blind_indexer()
         digest_of = {number: index(number) for number in numbers}
         self.digests = digest_of
-        workers = {
-            w.pop("id_number_digest"): w
-            for w in lookup_in_chunks(
-                Worker.objects.values(
-                    "pk",
-                    "id_number_digest",
-                    "name",
-                    "is_union_member",
-                    "union_joined_on",
-                    "union_left_on",
-                    *_WORKER_FIELDS.values(),
-                ),
-                "id_number_digest",
-                list(digest_of.values()),
-            )
-        }
+        # This enterprise's open jobs by worker, as tuples (a dictionary each only for the
+        # rows that need one): an enterprise of 100,000 workers holds them all here.
+        job_fields = ("pk", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
         open_here = {
-            e["worker_id"]: e
-            for e in Employment.objects.filter(
+            worker_id: job
+            for worker_id, *job in Employment.objects.filter(
                 enterprise=enterprise, departure_date__isnull=True
-            ).values("pk", "worker_id", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
+            ).values_list("worker_id", *job_fields)
         }
-        # Workers employed elsewhere right now: their identity data is not this roster's to
-        # change; a transfer for staff to confirm is recorded instead (WorkerTransfer).
-        worker_ids = [w["pk"] for w in workers.values()]
-        elsewhere: dict[int, list[dict[str, Any]]] = {}
-        for worker_id, other_id, other_name in lookup_in_chunks(
-            Employment.objects.filter(departure_date__isnull=True)
-            .exclude(enterprise=enterprise)
-            .values_list("worker_id", "enterprise_id", "enterprise__name"),
-            "worker_id",
-            worker_ids,
-        ):
-            elsewhere.setdefault(worker_id, []).append({"id": other_id, "name": other_name})
         transfers: list[dict[str, Any]] = []
 
-        # (ID number, member, joined on) for every membership the upload starts or ends.
-        # Worker pk (None for a new worker: its ID number finds it) and the row's values.
+        # (ID number, worker pk or None for a new worker, member, joined on) for every
+        # membership the upload starts or ends.
         membership_changes: list[tuple[str, int | None, bool, datetime.date | None]] = []
-        new_workers: list[dict[str, Any]] = []
+        # Rows of new workers and jobs: apply builds what it writes from them as COPY reads it,
+        # so a 100,000-row roster is not held a second time as dictionaries.
+        new_workers: list[ParsedRow] = []
         worker_updates: list[tuple[int, dict[str, Any]]] = []
-        new_employments: list[tuple[str, int | None, dict[str, Any]]] = []
+        new_employments: list[tuple[ParsedRow, int | None]] = []
         employment_updates: list[tuple[int, dict[str, Any]]] = []
         changes: list[dict[str, Any]] = []
         # The first NEW_WORKERS_SHOWN new workers, for the preview to list (issue 16).
@@ -287,107 +264,110 @@ class RosterImporter(Importer):
         seen_worker_ids: set[int] = set()
         created = updated = unchanged = 0
 
-        for row in rows:
-            resident: ResidentId = row.values[ID_NUMBER]
-            wanted_worker = self._wanted_worker(row, resident)
-            wanted_job = self._wanted_employment(row)
-            stored = workers.get(digest_of[resident.number])
-            row_changes: dict[str, list[str]] = {}
-            if stored is None:
-                if wanted_worker["is_union_member"]:
-                    membership_changes.append((resident.number, None, True, self.today))
-                new_workers.append(
-                    {
-                        "id_number": resident.number,
-                        "id_number_digest": digest_of[resident.number],
-                        "sex": resident.sex,
-                        "birth_date": resident.birth_date,
-                        **wanted_worker,
-                    }
-                )
-            else:
-                seen_worker_ids.add(stored["pk"])
-                diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
-                if stored["pk"] in elsewhere:
-                    # Another enterprise employs this person now: this roster neither changes
-                    # nor shows their identity data, nor names that enterprise (issue 12).
-                    transfer = self._transfer(
-                        stored,
-                        wanted_worker,
-                        diff,
-                        employers=elsewhere[stored["pk"]],
-                        hire_date=wanted_job["hire_date"],
-                        employed_here=stored["pk"] in open_here,
-                    )
-                    if transfer is not None:
-                        transfers.append(transfer)
-                    if transfer is not None or diff:
-                        report.warning(row.row, ID_NUMBER, str(TRANSFER_WARNING))
-                    diff = {}
-                if "is_union_member" in diff:
-                    member = wanted_worker["is_union_member"]
-                    membership_changes.append(
-                        (
-                            resident.number,
-                            stored["pk"],
-                            member,
-                            self._membership(stored, member)["union_joined_on"] if member else None,
+        # Stored workers are looked up a chunk of rows at a time: a re-upload of 100,000 rows
+        # never holds all of them at once.
+        for start in range(0, len(rows), _PLAN_CHUNK):
+            chunk = rows[start : start + _PLAN_CHUNK]
+            workers, elsewhere = self._stored_workers(
+                [digest_of[row.values[ID_NUMBER].number] for row in chunk]
+            )
+            for row in chunk:
+                resident: ResidentId = row.values[ID_NUMBER]
+                wanted_worker = self._wanted_worker(row, resident)
+                wanted_job = self._wanted_employment(row)
+                stored = workers.get(digest_of[resident.number])
+                row_changes: dict[str, list[str]] = {}
+                if stored is None:
+                    if wanted_worker["is_union_member"]:
+                        membership_changes.append((resident.number, None, True, self.today))
+                    new_workers.append(row)
+                else:
+                    seen_worker_ids.add(stored["pk"])
+                    diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
+                    if stored["pk"] in elsewhere:
+                        # Another enterprise employs this person now: this roster neither changes
+                        # nor shows their identity data, nor names that enterprise (issue 12).
+                        transfer = self._transfer(
+                            stored,
+                            wanted_worker,
+                            diff,
+                            employers=elsewhere[stored["pk"]],
+                            hire_date=wanted_job["hire_date"],
+                            employed_here=stored["pk"] in open_here,
                         )
-                    )
-                if diff:
-                    # Whole rows, so every update writes the same columns in one statement.
-                    worker_updates.append(
-                        (
-                            stored["pk"],
+                        if transfer is not None:
+                            transfers.append(transfer)
+                        if transfer is not None or diff:
+                            report.warning(row.row, ID_NUMBER, str(TRANSFER_WARNING))
+                        diff = {}
+                    if "is_union_member" in diff:
+                        member = wanted_worker["is_union_member"]
+                        membership_changes.append(
+                            (
+                                resident.number,
+                                stored["pk"],
+                                member,
+                                self._membership(stored, member)["union_joined_on"]
+                                if member
+                                else None,
+                            )
+                        )
+                    if diff:
+                        # Whole rows, so every update writes the same columns in one statement.
+                        worker_updates.append(
+                            (
+                                stored["pk"],
+                                {
+                                    **wanted_worker,
+                                    **self._membership(stored, wanted_worker["is_union_member"]),
+                                },
+                            )
+                        )
+                        row_changes.update(
                             {
-                                **wanted_worker,
-                                **self._membership(stored, wanted_worker["is_union_member"]),
-                            },
+                                _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
+                                for k, v in diff.items()
+                            }
                         )
-                    )
+                stored_job = open_here.get(stored["pk"]) if stored else None
+                job = dict(zip(job_fields, stored_job, strict=True)) if stored_job else None
+                if job is None:
+                    new_employments.append((row, stored["pk"] if stored else None))
+                    created += 1
+                    if len(created_list) < NEW_WORKERS_SHOWN:
+                        created_list.append(
+                            {
+                                "row": row.row,
+                                "name": row.values[NAME],
+                                "id_number": mask_id_number(resident.number),
+                                "position": wanted_job.get("position", ""),
+                                "hire_date": _shown("hire_date", wanted_job["hire_date"]),
+                            }
+                        )
+                    continue
+                job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
+                if job_diff:
+                    employment_updates.append((job["pk"], wanted_job))
                     row_changes.update(
                         {
-                            _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
-                            for k, v in diff.items()
+                            _LABELS[k]: [_shown(k, job.get(k)), _shown(k, v)]
+                            for k, v in job_diff.items()
                         }
                     )
-            job = open_here.get(stored["pk"]) if stored else None
-            if job is None:
-                new_employments.append(
-                    (resident.number, stored["pk"] if stored else None, wanted_job)
-                )
-                created += 1
-                if len(created_list) < NEW_WORKERS_SHOWN:
-                    created_list.append(
+                if row_changes:
+                    updated += 1
+                    changes.append(
                         {
                             "row": row.row,
                             "name": row.values[NAME],
                             "id_number": mask_id_number(resident.number),
-                            "position": wanted_job.get("position", ""),
-                            "hire_date": _shown("hire_date", wanted_job["hire_date"]),
+                            "changes": row_changes,
                         }
                     )
-                continue
-            job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
-            if job_diff:
-                employment_updates.append((job["pk"], wanted_job))
-                row_changes.update(
-                    {_LABELS[k]: [_shown(k, job.get(k)), _shown(k, v)] for k, v in job_diff.items()}
-                )
-            if row_changes:
-                updated += 1
-                changes.append(
-                    {
-                        "row": row.row,
-                        "name": row.values[NAME],
-                        "id_number": mask_id_number(resident.number),
-                        "changes": row_changes,
-                    }
-                )
-            else:
-                unchanged += 1
+                else:
+                    unchanged += 1
 
-        departing = [e["pk"] for wid, e in open_here.items() if wid not in seen_worker_ids]
+        departing = [job[0] for wid, job in open_here.items() if wid not in seen_worker_ids]
         active = len(open_here)
         over_limit = bool(
             departing
@@ -427,6 +407,40 @@ class RosterImporter(Importer):
                 "departures_need_confirmation": over_limit,
             },
         )
+
+    def _stored_workers(
+        self, digests: list[str]
+    ) -> tuple[dict[str, dict[str, Any]], dict[int, list[dict[str, Any]]]]:
+        """The stored workers with these digests (by digest), and the enterprises other than
+        this one that employ any of them now (by worker pk)."""
+        workers = {
+            w.pop("id_number_digest"): w
+            for w in lookup_in_chunks(
+                Worker.objects.values(
+                    "pk",
+                    "id_number_digest",
+                    "name",
+                    "is_union_member",
+                    "union_joined_on",
+                    "union_left_on",
+                    *_WORKER_FIELDS.values(),
+                ),
+                "id_number_digest",
+                digests,
+            )
+        }
+        # Workers employed elsewhere right now: their identity data is not this roster's to
+        # change; a transfer for staff to confirm is recorded instead (WorkerTransfer).
+        elsewhere: dict[int, list[dict[str, Any]]] = {}
+        for worker_id, other_id, other_name in lookup_in_chunks(
+            Employment.objects.filter(departure_date__isnull=True)
+            .exclude(enterprise=self.enterprise)
+            .values_list("worker_id", "enterprise_id", "enterprise__name"),
+            "worker_id",
+            [w["pk"] for w in workers.values()],
+        ):
+            elsewhere.setdefault(worker_id, []).append({"id": other_id, "name": other_name})
+        return workers, elsewhere
 
     def _transfer(
         self,
@@ -584,10 +598,25 @@ class RosterImporter(Importer):
         data = plan.data
 
         defaults = {f: concrete_field(Worker, f).get_default() for f in _WORKER_COLUMNS}
-        new_workers = [
-            {**defaults, **fields, **self._membership(None, fields["is_union_member"])}
-            for fields in data["new_workers"]
-        ]
+
+        def worker_row(row: ParsedRow) -> list[Any]:
+            resident: ResidentId = row.values[ID_NUMBER]
+            wanted = self._wanted_worker(row, resident)
+            fields = {
+                **defaults,
+                "id_number": resident.number,
+                "id_number_digest": self.digests[resident.number],
+                "sex": resident.sex,
+                "birth_date": resident.birth_date,
+                **wanted,
+                **self._membership(None, wanted["is_union_member"]),
+            }
+            return [fields[f] for f in _WORKER_COLUMNS] + [now, now]
+
+        def number(row: ParsedRow) -> str:
+            return row.values[ID_NUMBER].number
+
+        new_workers = data["new_workers"]
         # New workers' keys come from the table's sequence (PostgreSQL), so the rows that
         # point at them need no lookup; elsewhere they are found by digest after the insert.
         new_ids: dict[str, int] = {}
@@ -596,32 +625,30 @@ class RosterImporter(Importer):
             insert_rows(
                 Worker,
                 (*_WORKER_COLUMNS, "created_at", "updated_at"),
-                ([w[f] for f in _WORKER_COLUMNS] + [now, now] for w in new_workers),
+                (worker_row(w) for w in new_workers),
             )
-            new_ids = _worker_ids([w["id_number"] for w in new_workers], self.digests)
+            new_ids = _worker_ids([number(row) for row in new_workers], self.digests)
         else:
             insert_rows(
                 Worker,
                 ("id", *_WORKER_COLUMNS, "created_at", "updated_at"),
-                (
-                    [pk] + [w[f] for f in _WORKER_COLUMNS] + [now, now]
-                    for pk, w in zip(allocated, new_workers, strict=True)
-                ),
+                ([pk, *worker_row(w)] for pk, w in zip(allocated, new_workers, strict=True)),
             )
-            new_ids = {w["id_number"]: pk for pk, w in zip(allocated, new_workers, strict=True)}
-        del new_workers
+            new_ids = {number(row): pk for pk, row in zip(allocated, new_workers, strict=True)}
         _update(Worker, data["worker_updates"], now)
 
         job_defaults = {f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_COLUMNS}
+        enterprise_id = self.enterprise.pk
+
+        def job_row(row: ParsedRow, pk: int | None) -> list[Any]:
+            fields = {**job_defaults, **self._wanted_employment(row)}
+            worker_id = new_ids[number(row)] if pk is None else pk
+            return [worker_id, enterprise_id, *(fields[f] for f in _EMPLOYMENT_COLUMNS), now, now]
+
         insert_rows(
             Employment,
             ("worker_id", "enterprise_id", *_EMPLOYMENT_COLUMNS, "created_at", "updated_at"),
-            (
-                [new_ids[number] if pk is None else pk, self.enterprise.pk]
-                + [{**job_defaults, **fields}[f] for f in _EMPLOYMENT_COLUMNS]
-                + [now, now]
-                for number, pk, fields in data["new_employments"]
-            ),
+            (job_row(*job) for job in data["new_employments"]),
         )
         _update(Employment, data["employment_updates"], now)
 
@@ -632,6 +659,9 @@ class RosterImporter(Importer):
                 departure_date=self.today, updated_at=now
             )
 
+
+# Rows planned per lookup of stored workers.
+_PLAN_CHUNK = 10000
 
 _WORKER_COLUMNS = (
     "id_number",
