@@ -6,6 +6,7 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -99,6 +100,16 @@ class ServiceModelAdmin(admin.ModelAdmin):
     A `ValidationError` a service raises (a rule, in Chinese: STYLE.md 6) rolls the whole
     request back and is shown on the form as a view shows it, or as a message after a delete.
     """
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same markup written directly: rendering it as a form
+        widget (through the template engine) costs about a third of a 100-row changelist."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
