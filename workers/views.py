@@ -47,10 +47,10 @@ from workers.selectors import (
 )
 from workers.skills import effective_skill, label_of_rank, with_effective_skill
 
-# A searched worker list counts this many rows at most (core.pagination): a search matching
-# more than 10,000 jobs shows "more than 10,000" and its first 200 pages, to be narrowed by
-# enterprise or a longer name. An enterprise's list is counted exactly, and so is the whole
-# list (per enterprise, cached: workers.selectors.employment_rows_by_enterprise).
+# A worker list other than the whole one (a search, one enterprise's jobs, HR's own) counts
+# this many rows at most (core.pagination): exact below it; past it "more than 10,000" and
+# its first 200 pages, to be narrowed by enterprise or name. The whole list is counted exactly,
+# per enterprise and cached (workers.selectors.employment_rows_by_enterprise).
 WORKER_LIST_COUNT_CAP = 10_000
 
 
