@@ -60,6 +60,9 @@ class Column:
     parse: Callable[[Any], Any]
     required: bool = False
     variants: tuple[str, ...] = ()
+    # Whether parse_rows keeps each distinct value's outcome (False where nearly every row has
+    # its own value, e.g. ID numbers).
+    cached: bool = True
 
     def header_keys(self) -> set[str]:
         return {normalise_header(self.name), *(normalise_header(v) for v in self.variants)}
@@ -283,7 +286,6 @@ PROGRESS_EVERY = 5000
 # First characters after which a text cell may still be blank (cells.is_blank ignores them).
 _MAYBE_BLANK_START = frozenset("'\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _RELEASED: tuple[int, list[object]] = (0, [])
-_CACHE_PROBE = 2000
 
 
 def parse_rows(
@@ -311,13 +313,13 @@ def parse_rows(
         if column.name == first_required
     }
     columns = list(mapping.items())
-    first_required_indexes = [i for i, column in columns if column.name == first_required]
+    probe_index = next(i for i, column in columns if column.name == first_required)
     # Parsed value or error per distinct raw value and column: most columns repeat their values
-    # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once. A column whose
-    # values turn out mostly distinct (ID numbers, names, phones) stops being cached after
-    # _CACHE_PROBE rows: there the cache would only cost time and memory.
+    # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once. Columns whose
+    # values differ row to row (Column.cached false: ID numbers, names, phones) are parsed
+    # directly: a cache would only cost time and memory there.
     caches: list[dict[tuple[type, Any], tuple[Any, list[str] | None]] | None] = [
-        {} for _ in columns
+        {} if column.cached else None for _, column in columns
     ]
     plan = [
         (index, column.name, column.parse, column.required, position)
@@ -330,10 +332,6 @@ def parse_rows(
         done = position - header_position - 1
         if done % PROGRESS_EVERY == 0:
             progress("parse", done, total)
-        if done == _CACHE_PROBE:
-            for slot, cache in enumerate(caches):
-                if cache is not None and len(cache) > _CACHE_PROBE // 2:
-                    caches[slot] = None
         row_number, cells = data[position]
         # Raw cells are released as they are parsed: a large file's peak memory is then the
         # larger of raw and parsed rows, not their sum. The sheet is consumed.
@@ -389,7 +387,7 @@ def parse_rows(
                 gettext("第%(row)s行没有可导入的数据，已跳过。") % {"row": row_number},
             )
             continue
-        probe = next((cells[i] for i in first_required_indexes if i < width), None)
+        probe = cells[probe_index] if probe_index < width else None
         if isinstance(probe, str) and probe.strip() in probe_texts:
             raw = {column.name: cells[i] if i < width else None for i, column in columns}
             if _is_header_again(raw, header_keys):

@@ -82,16 +82,18 @@ ROSTER_DATASET = DataSet(
     name="花名册",
     sheet_name="花名册",
     columns=(
-        Column(NAME, partial(parse_text, max_length=50, label=NAME), required=True),
+        # Names, ID numbers and phones differ row to row: parsed without a cache.
+        Column(NAME, partial(parse_text, max_length=50, label=NAME), required=True, cached=False),
         Column(
             ID_NUMBER,
             parse_resident_id,
             required=True,
             variants=("身份证号码", "公民身份号码", "居民身份证号", "身份证"),
+            cached=False,
         ),
         Column(SEX, _parse_sex),
         Column(BIRTH_DATE, partial(parse_date, label=BIRTH_DATE)),
-        Column(PHONE, parse_phone, variants=("手机号", "联系电话")),
+        Column(PHONE, parse_phone, variants=("手机号", "联系电话"), cached=False),
         Column(
             POSITION, partial(parse_text, max_length=100, label=POSITION), variants=("工作岗位",)
         ),

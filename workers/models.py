@@ -23,8 +23,10 @@ class Worker(models.Model):
         validators=[validate_resident_id],
         digest_field="id_number_digest",
     )
-    id_number_digest = DigestField(_("身份证号摘要"), source="id_number", unique=True)
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # Unique through Meta.constraints, not unique=True: that would add a LIKE index on
+    # PostgreSQL, which an equality-only digest never uses and every roster insert pays for.
+    id_number_digest = DigestField(_("身份证号摘要"), source="id_number")
+    name = models.CharField(_("姓名"), max_length=50)
     # Derived from the ID number, never typed twice (DOMAIN.md).
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
@@ -35,13 +37,12 @@ class Worker(models.Model):
         max_length=20,
         choices=PoliticalStatus.choices,
         default=PoliticalStatus.MASSES,
-        db_index=True,
     )
     skill_level = models.CharField(
-        _("职业技能等级"), max_length=20, choices=SkillLevel.choices, blank=True, db_index=True
+        _("职业技能等级"), max_length=20, choices=SkillLevel.choices, blank=True
     )
     # Membership follows the person (一次入会、动态接转), so it lives on the worker.
-    is_union_member = models.BooleanField(_("工会会员"), default=False, db_index=True)
+    is_union_member = models.BooleanField(_("工会会员"), default=False)
     union_joined_on = models.DateField(_("入会日期"), null=True, blank=True)
     # When a member left (a roster saying 否): kept with the joined date, so figures as of an
     # earlier day still count them (DOMAIN.md: figures as of a date).
@@ -56,6 +57,20 @@ class Worker(models.Model):
         ordering = ["name", "id"]
         # Staff see ID numbers masked and unmask one worker on purpose (logged, issue 12).
         permissions = [("view_full_id_number", _("查看完整身份证号和手机号码"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                name="worker_id_number_digest_unique",
+                violation_error_message=_("该身份证号已经登记。"),
+            ),
+        ]
+        # Plain b-tree indexes only (db_index=True on a text column adds a LIKE index on
+        # PostgreSQL that no query here uses): every roster insert maintains each of them.
+        indexes = [
+            models.Index(fields=["name", "id"], name="worker_name_id"),
+            models.Index(fields=["political_status"], name="worker_political_status"),
+            models.Index(fields=["skill_level"], name="worker_skill_level"),
+        ]
 
     def __str__(self) -> str:
         # The name only: this text reaches everyone who may see the worker (autocomplete, lists,
@@ -120,7 +135,11 @@ class Employment(models.Model):
         db_index=False,  # the (worker, hire_date, departure_date) index below serves it
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="employments"
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="employments",
+        db_index=False,  # the (enterprise, departure_date) index below serves it
     )
     position = models.CharField(_("岗位"), max_length=100, blank=True)
     is_frontline = models.BooleanField(_("一线职工"), default=False)
