@@ -7,12 +7,17 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +48,13 @@ def union_coverage_counts(day: datetime.date) -> dict[str, int]:
 
 
 def _enterprise_figures(day: datetime.date, group: str) -> dict[Any, dict[str, int]]:
-    covered = Exists(UnionCoverage.objects.active_on(day).filter(enterprise=OuterRef("pk")))
+    # An uncorrelated IN: PostgreSQL hashes the coverage rows once (a correlated EXISTS would
+    # probe the coverage index once per enterprise: tens of milliseconds at 30,000).
+    covered = Q(pk__in=UnionCoverage.objects.active_on(day).values("enterprise_id"))
     rows = (
         Enterprise.objects.values(group)
         .order_by()
-        .annotate(enterprises=Count("pk"), covered=Count("pk", filter=Q(covered)))
+        .annotate(enterprises=Count("pk"), covered=Count("pk", filter=covered))
     )
     return {row.pop(group): row for row in rows}
 
@@ -213,8 +220,27 @@ def coverage_enterprises(
             for pk, c in counts.items()
             if c["workers"] and Decimal(c["members"]) < Decimal(c["workers"]) * membership_below
         ]
-        queryset = queryset.filter(pk__in=below)
+        queryset = queryset.filter(_pk_among(below))
     return queryset
+
+
+class _AnyOf(Func):
+    """`expression = ANY(array)`, the array one text parameter (PostgreSQL hashes it)."""
+
+    template = "%(expressions)s::bigint[])"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _pk_among(ids: list[Any]) -> Q:
+    """pk is one of `ids`: on PostgreSQL one array parameter, since most of 30,000
+    enterprises can be below a threshold and as many placeholders take longer to send and
+    plan than the query takes to run. The array goes as its text ("{1,2,3}"): adapting a
+    list of 30,000 numbers one by one costs more than the query."""
+    if connection.vendor == "postgresql":
+        literal = "{%s}" % ",".join(str(int(pk)) for pk in ids)
+        return Q(_AnyOf(F("pk"), Value(literal)))
+    return Q(pk__in=ids)
 
 
 def enterprise_worker_counts(day: datetime.date) -> dict[Any, dict[str, int]]:
