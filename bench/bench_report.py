@@ -39,10 +39,10 @@ from training.models import FundDeclaration
 HERE = Path(__file__).resolve()
 
 
-def build(enterprises: int, workers: int, honours: int = 0) -> None:
+def build(enterprises: int, workers: int, honours: int = 0, large: int = 0) -> None:
     from bench_union_dashboard import build as build_register
 
-    build_register(enterprises, workers)
+    build_register(enterprises, workers, large)
     build_honours(honours)
     year = timezone.localdate().year
     now = timezone.now()

@@ -77,7 +77,6 @@ def main() -> None:
     args = parser.parse_args()
 
     # Django is set up only in this parent process: the children start from nothing.
-    from bench_roster import build
     from common import throwaway_database
     from django.conf import settings
     from django.db import connection
@@ -101,40 +100,54 @@ def main() -> None:
         uscc = make_uscc(90001)
         Enterprise.objects.create(uscc=uscc, name="企业%d" % args.rows, village=village)
         connection.close()  # the children write; this process holds no lock or transaction
-        first, changed = Path(folder, "first.xlsx"), Path(folder, "changed.xlsx")
-        build(first, args.rows)
-        build(changed, args.rows, changed_share=0.1, seed=2)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "FLOOR_DSN": url.replace("postgres://", "postgresql://"),
-            "MEDIA_ROOT": folder,
-            "DEBUG": "false",
-        }
-        print("rows: %d, file: %.1f MB" % (args.rows, first.stat().st_size / 2**20), flush=True)
+        measure(url, uscc, Path(folder), args.rows, args.profile)
 
-        wall, peak, out = run_child([sys.executable, "-c", FLOOR_SCRIPT, str(first)], env)
-        count, _inner = out.split()
-        assert int(count) == args.rows + 2, count  # title and header rows too
-        floor = wall
-        print("floor (calamine + COPY)     %6.2f s  peak RSS %5.0f MB" % (wall, peak), flush=True)
 
-        for label, path in (("first upload", first), ("10% changed", changed)):
-            command = [str(ROOT / "manage.py"), "import_roster", str(path)]
-            command += ["--enterprise", uscc, "--json"]
-            if args.profile:
-                prof = Path(args.profile, "%s.prof" % path.stem)
-                command = ["-m", "cProfile", "-o", str(prof), *command]
-            wall, peak, out = run_child([sys.executable, *command], env)
-            result = json.loads(out.strip().splitlines()[-1])
-            assert result["applied"], result["errors"][:3]
-            c = result["counts"]
-            print(
-                "import_roster %-13s %6.2f s  peak RSS %5.0f MB  %.2f× floor  "
-                "(created %d updated %d unchanged %d)"
-                % (label, wall, peak, wall / floor, c["created"], c["updated"], c["unchanged"]),
-                flush=True,
-            )
+def measure(
+    url: str, uscc: str, folder: Path, rows: int, profile: str | None = None
+) -> dict[str, tuple[float, float]]:
+    """The floor and the two imports into the (empty) enterprise `uscc` of the database at
+    `url`, files and media in `folder`: {label: (seconds, peak RSS MB)}, printed as it goes.
+    bench/bench_scale.py calls it against a database of millions of workers."""
+    from bench_roster import build
+
+    first, changed = folder / "first.xlsx", folder / "changed.xlsx"
+    build(first, rows)
+    build(changed, rows, changed_share=0.1, seed=2)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FLOOR_DSN": url.replace("postgres://", "postgresql://"),
+        "MEDIA_ROOT": str(folder),
+        "DEBUG": "false",
+    }
+    print("rows: %d, file: %.1f MB" % (rows, first.stat().st_size / 2**20), flush=True)
+
+    wall, peak, out = run_child([sys.executable, "-c", FLOOR_SCRIPT, str(first)], env)
+    count, _inner = out.split()
+    assert int(count) == rows + 2, count  # title and header rows too
+    floor = wall
+    results = {"floor": (wall, peak)}
+    print("floor (calamine + COPY)     %6.2f s  peak RSS %5.0f MB" % (wall, peak), flush=True)
+
+    for label, path in (("first upload", first), ("10% changed", changed)):
+        command = [str(ROOT / "manage.py"), "import_roster", str(path)]
+        command += ["--enterprise", uscc, "--json"]
+        if profile:
+            prof = Path(profile, "%s.prof" % path.stem)
+            command = ["-m", "cProfile", "-o", str(prof), *command]
+        wall, peak, out = run_child([sys.executable, *command], env)
+        result = json.loads(out.strip().splitlines()[-1])
+        assert result["applied"], result["errors"][:3]
+        c = result["counts"]
+        results[label] = (wall, peak)
+        print(
+            "import_roster %-13s %6.2f s  peak RSS %5.0f MB  %.2f× floor  "
+            "(created %d updated %d unchanged %d)"
+            % (label, wall, peak, wall / floor, c["created"], c["updated"], c["unchanged"]),
+            flush=True,
+        )
+    return results
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ LEVELS = ["", "", "junior", "intermediate", "senior", "technician"]
 STATUSES = ["masses", "masses", "masses", "party_member", "probationary_member", "league_member"]
 
 
-def build(enterprise_count: int, worker_count: int) -> None:
+def build(enterprise_count: int, worker_count: int, large: int = 0) -> None:
+    """The register; with `large`, the first enterprise employs the first `large` workers (one
+    big employer among enterprises of ordinary size: bench/bench_scale.py's roster page)."""
     rng = random.Random(4)
     now = timezone.now()
     villages = [Village.objects.create(name="村%02d" % i) for i in range(40)]
@@ -136,6 +138,8 @@ def build(enterprise_count: int, worker_count: int) -> None:
         for i in range(worker_count):
             worker_id = first_worker + i
             enterprise_id = enterprise_ids[rng.randrange(len(enterprise_ids))]
+            if i < large:
+                enterprise_id = enterprise_ids[0]
             departed = left if i % 20 == 0 else None
             yield (worker_id, enterprise_id, "操作工", i % 4 != 0, "", hired, departed, now, now)
             if departed:  # moved to another enterprise
@@ -175,6 +179,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     settings.DEBUG = False
+    # Production settings: HTTPS only (the test client asks with secure=True) and pages render
+    # without collected static files (their manifest is a deployment step).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     with throwaway_database():
         start = time.perf_counter()
         build(args.enterprises, args.workers)
@@ -204,7 +214,7 @@ def main() -> None:
                     if state == "cold":
                         figures_changed()
                     begin = time.perf_counter()
-                    response = client.get(url)
+                    response = client.get(url, secure=True)
                     timings.append(time.perf_counter() - begin)
                     assert response.status_code == 200, response.status_code
                 print(
@@ -230,7 +240,7 @@ def main() -> None:
                 figures_warm(timezone.localdate())
                 warmups.append(time.perf_counter() - begin)
                 begin = time.perf_counter()
-                response = client.get("/unions/?as_of=%s&below=80" % today)
+                response = client.get("/unions/?as_of=%s&below=80" % today, secure=True)
                 renders.append(time.perf_counter() - begin)
                 assert response.status_code == 200, response.status_code
             print(
