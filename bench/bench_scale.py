@@ -35,6 +35,7 @@ cProfile instead, printing where the portal's code spends the time.
 
 import argparse
 import contextlib
+import datetime
 import os
 import statistics
 import subprocess  # nosec B404 # our own interpreter with our own arguments
@@ -336,6 +337,7 @@ def child(kind: str, repeat: int, profile: bool = False) -> None:
 
 
 def roster_import(media: str, rows: int) -> dict[str, tuple[float, float]]:
+    import bench_roster
     from bench_roster_floor import measure
     from django.db import connection
 
@@ -354,7 +356,20 @@ def roster_import(media: str, rows: int) -> dict[str, tuple[float, float]]:
     connection.close()
     folder = Path(media, "roster")
     folder.mkdir(exist_ok=True)
-    return measure(url, uscc, folder, rows)
+    # Each run's file its own people (as bench/load/seed.py does): the same ID numbers again
+    # would be transfers from the earlier run's enterprise, not a first upload.
+    original = bench_roster.unique_id
+    span = 38 * 365  # bench_roster.unique_id repeats its birth dates every span rows
+    shift = (number - 90001) * -(-rows // span) * span
+
+    def shifted(i: int, birth: datetime.date, sex: str) -> str:
+        return original(i + shift, birth, sex)
+
+    bench_roster.unique_id = shifted
+    try:
+        return measure(url, uscc, folder, rows)
+    finally:
+        bench_roster.unique_id = original
 
 
 def main() -> None:
