@@ -2,7 +2,7 @@
 
 Usage:
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal_floor \
-        .venv/bin/python bench/bench_roster_floor.py [--rows 100000] [--profile DIR]
+        .venv/bin/python bench/bench_roster_floor.py [--rows 100000] [--profile DIR | --sample DIR]
 
 In one run, on a throwaway database (test_<name>):
 - the floor: a child process that reads every row of the file with python-calamine and COPYs
@@ -11,7 +11,9 @@ In one run, on a throwaway database (test_<name>):
   into an empty enterprise, then for a re-upload of the same size with 10% of rows changed.
 Each child's wall time and peak RSS (its own getrusage), and the ratios to the floor (target:
 within 3.5×, peak RSS under 400 MB). With --profile DIR each command also runs under cProfile
-(its timings are then not comparable) and writes DIR/first.prof and DIR/changed.prof.
+(its timings are then not comparable) and writes DIR/first.prof and DIR/changed.prof; with
+--sample DIR pyinstrument samples it instead (little overhead), into DIR/first.txt and
+DIR/changed.txt.
 """
 
 import argparse
@@ -74,6 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100000)
     parser.add_argument("--profile", help="folder for cProfile output of each command run")
+    parser.add_argument(
+        "--sample", help="folder for pyinstrument's sampled profile (text) of each command run"
+    )
     args = parser.parse_args()
 
     # Django is set up only in this parent process: the children start from nothing.
@@ -100,11 +105,16 @@ def main() -> None:
         uscc = make_uscc(90001)
         Enterprise.objects.create(uscc=uscc, name="企业%d" % args.rows, village=village)
         connection.close()  # the children write; this process holds no lock or transaction
-        measure(url, uscc, Path(folder), args.rows, args.profile)
+        measure(url, uscc, Path(folder), args.rows, args.profile, args.sample)
 
 
 def measure(
-    url: str, uscc: str, folder: Path, rows: int, profile: str | None = None
+    url: str,
+    uscc: str,
+    folder: Path,
+    rows: int,
+    profile: str | None = None,
+    sample: str | None = None,
 ) -> dict[str, tuple[float, float]]:
     """The floor and the two imports into the (empty) enterprise `uscc` of the database at
     `url`, files and media in `folder`: {label: (seconds, peak RSS MB)}, printed as it goes.
@@ -136,6 +146,9 @@ def measure(
         if profile:
             prof = Path(profile, "%s.prof" % path.stem)
             command = ["-m", "cProfile", "-o", str(prof), *command]
+        elif sample:
+            report = Path(sample, "%s.txt" % path.stem)
+            command = ["-m", "pyinstrument", "-r", "text", "-o", str(report), *command]
         wall, peak, out = run_child([sys.executable, *command], env)
         result = json.loads(out.strip().splitlines()[-1])
         assert result["applied"], result["errors"][:3]
