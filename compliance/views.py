@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -81,6 +82,9 @@ KINDS = {
     ),
 }
 assert set(KINDS) == set(RECORD_KINDS)  # nosec B101 # an internal invariant
+
+
+PENDING_PER_PAGE = 50  # rows of each kind on one page of the staff review list
 
 
 def _kind_or_404(kind: str) -> _Kind:
@@ -244,9 +248,27 @@ def pending(request: HttpRequest) -> HttpResponse:
     if not (is_sub_district_staff(request.user) or _is_reader(request.user)):
         raise PermissionDenied
     records = democratic_records_pending(request.user)
-    sections = [
-        {"kind": kind, "label": KINDS[kind].label, "records": list(queryset[:200])}
+    # Each kind pages on its own parameter; a kind's pager keeps the others' pages.
+    params = {kind: "%s_page" % kind for kind in records}
+    pages = {
+        kind: Paginator(queryset, PENDING_PER_PAGE).get_page(request.GET.get(params[kind]))
         for kind, queryset in records.items()
+    }
+    sections = [
+        {
+            "kind": kind,
+            "label": KINDS[kind].label,
+            "page": page,
+            "param": params[kind],
+            "keep": urlencode(
+                {
+                    params[other]: other_page.number
+                    for other, other_page in pages.items()
+                    if other != kind and other_page.number > 1
+                }
+            ),
+        }
+        for kind, page in pages.items()
     ]
     return render(
         request,

@@ -5,11 +5,13 @@ confirmation audited; union officers read both pages without a form; the pages' 
 grow with their rows."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from compliance import views
 from compliance.models import (
     CollectiveWageContract,
     FactoryAffairsDisclosure,
@@ -331,3 +333,60 @@ def test_pending_list_queries_do_not_grow(client, request, role, hr_user):
         add,
         lambda response: response.content.decode().count("data-record=") // 3,  # three kinds a row
     )
+
+
+def test_pending_list_pages_each_kind(client, monkeypatch, staff_user, hr_user, own):
+    """More pending records of a kind than fit on a page: the next page lists the rest, the
+    section says how many there are, and paging one kind keeps the other's page."""
+    monkeypatch.setattr(views, "PENDING_PER_PAGE", 2)
+    sessions = [
+        WorkersCongressSessionFactory(enterprise=own, entered_by=hr_user, confirmed_at=None)
+        for _i in range(3)
+    ]
+    disclosures = [
+        FactoryAffairsDisclosureFactory(enterprise=own, confirmed_at=None) for _i in range(3)
+    ]
+    client.force_login(staff_user)
+    url = reverse("compliance:pending")
+
+    first = client.get(url).content.decode()
+    assert _listed(first, "congress") == [s.pk for s in sessions[:2]]
+    assert "共 3 条" in _section(first, "congress")
+    assert "第 1 / 2 页" in _section(first, "congress")
+
+    second = client.get(url + "?congress_page=2&disclosure_page=2").content.decode()
+    assert _listed(second, "congress") == [sessions[2].pk]
+    assert _listed(second, "disclosure") == [disclosures[2].pk]
+    assert "共 3 条" in _section(second, "congress")
+    assert "第 2 / 2 页" in _section(second, "congress")
+    # Back to the first page of 职代会: the 厂务公开 section stays on its second page.
+    assert 'href="?disclosure_page=2&amp;congress_page=1"' in _section(second, "congress")
+    # No wage contract is pending: its section says so and has no pager.
+    assert "没有待确认的记录。" in _section(second, "wage_contract")
+    assert "第 1 / 1 页" not in second
+
+
+def test_pending_list_later_page_queries_do_not_grow(client, monkeypatch, staff_user, hr_user, own):
+    monkeypatch.setattr(views, "PENDING_PER_PAGE", 2)
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            WorkersCongressSessionFactory(enterprise=own, entered_by=hr_user, confirmed_at=None)
+            FactoryAffairsDisclosureFactory(enterprise=EnterpriseFactory(), confirmed_at=None)
+            CollectiveWageContractFactory(enterprise=own, confirmed_at=None)
+
+    few, many = assert_queries_do_not_grow(
+        client,
+        staff_user,
+        reverse("compliance:pending") + "?congress_page=2&disclosure_page=2&wage_contract_page=2",
+        add,
+    )
+    assert few == many
+
+
+def _section(page: str, kind: str) -> str:
+    return page.split('id="pending-%s"' % kind, 1)[1].split("</section>", 1)[0]
+
+
+def _listed(page: str, kind: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-record="(\d+)"', _section(page, kind))]
