@@ -79,6 +79,21 @@ def test_hr_land_on_their_enterprise(client, hr_user, own):
     assert response["Location"] == reverse("compliance:enterprise", args=[own.pk])
 
 
+@pytest.mark.parametrize("role", ["staff_user", "union_user"])
+def test_staff_and_union_officers_pick_an_enterprise(client, request, role, own, other):
+    """The shared enterprise picker (enterprises/_enterprise_picker.html) under this page's
+    title, each enterprise linking to its democratic-management page."""
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("compliance:home")).content.decode()
+    assert "<title>民主管理" in page and 'id="democratic-enterprises"' in page
+    for enterprise in (own, other):
+        assert 'href="%s"' % reverse("compliance:enterprise", args=[enterprise.pk]) in page
+    page = client.get(reverse("compliance:home"), {"q": "乙"}).content.decode()
+    assert "乙企业" in page and "甲企业" not in page
+    page = client.get(reverse("compliance:home"), {"q": "无此企业"}).content.decode()
+    assert "没有找到符合条件的企业。" in page
+
+
 def test_hr_enter_a_session_that_waits_for_confirmation(client, hr_user, own):
     client.force_login(hr_user)
     url = reverse("compliance:record_add", args=[own.pk, "congress"])

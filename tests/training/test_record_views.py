@@ -86,6 +86,8 @@ def test_hr_land_on_their_enterprise_and_staff_search_the_register(
     client.force_login(staff_user)
     page = client.get(reverse("training:records_home")).content.decode()
     assert "甲公司" in page and "丙公司" in page
+    assert "<title>培训记录" in page and 'id="record-enterprises"' in page
+    assert 'href="%s"' % page_url(own) in page
     page = client.get(reverse("training:records_home"), {"q": "丙"}).content.decode()
     assert "丙公司" in page and "甲公司" not in page
     assert client.get(page_url(own)).status_code == 200
