@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import user_column
 from core.periods import Quarter
 from core.services import record_delete
-from reports.models import BaselinePeriod, FigureTarget, ReportDownload, ReportRun
+from reports.models import (
+    BaselinePeriod,
+    FigureTarget,
+    ReportDownload,
+    ReportNarrative,
+    ReportRun,
+)
 from reports.selectors import FIGURE_LABELS
 from reports.services import baseline_period_save, figure_target_save, report_request
 from reports.targets import baseline_period_check, target_keys, target_value_check
@@ -112,6 +118,52 @@ class ReportDownloadAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(admin.ModelAdmin):
+    """The written progress section's versions, read-only: staff write and publish them on the
+    report pages (reports.services.report_narrative_save / _publish), where a published version
+    is never edited but followed by the next one."""
+
+    list_display = [
+        "period",
+        "kind",
+        "version",
+        "status",
+        "created_by_name",
+        "created_at",
+        "published_at",
+    ]
+    list_filter = ["kind", "status"]
+    list_select_related = ["created_by"]
+    search_fields = ["period"]
+    created_by_name = user_column(ReportNarrative, "created_by")
+    published_by_name = user_column(ReportNarrative, "published_by")
+    fields = (
+        "kind",
+        "period",
+        "version",
+        "status",
+        "work_done",
+        "problems",
+        "next_steps",
+        "created_by_name",
+        "created_at",
+        "updated_at",
+        "published_by_name",
+        "published_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

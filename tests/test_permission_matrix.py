@@ -283,6 +283,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # never deleted: another one is marked current instead.
     "reports.FigureTarget": {STAFF: ALL},
     "reports.BaselinePeriod": {STAFF: "vac"},
+    # The progress section's versions, read-only: written and published on the report pages.
+    "reports.ReportNarrative": {STAFF: "v"},
 }
 ADMIN_VIEWS = {
     "changelist": "v",

@@ -327,3 +327,39 @@ def test_a_stored_file_that_is_not_a_workbook_is_served_as_stored(
     client.force_login(official_user)
     response = client.get(reverse("reports:download", args=[run.pk]))
     assert b"".join(response.streaming_content) == b"report"
+
+
+# --- the admin: read-only -----------------------------------------------------------------------
+
+
+def test_staff_read_the_versions_in_the_admin_and_change_nothing(client, staff_user):
+    """The versions are listed by period with the author's name in Chinese order; a version
+    opens read-only, and the admin neither adds, changes nor deletes one (the report pages write
+    them through the services)."""
+    from tests.factories import UserFactory
+
+    author = UserFactory(username="wangfang", last_name="王", first_name="芳")
+    published = ReportNarrativeFactory(period=PERIOD, version=1, created_by=author)
+    draft = ReportNarrativeFactory(
+        period=PERIOD, version=2, status="draft", published_at=None, created_by=author
+    )
+    client.force_login(staff_user)
+    changelist = client.get(reverse("admin:reports_reportnarrative_changelist"))
+    assert changelist.status_code == 200
+    rows = changelist.content.decode()
+    assert "王芳" in rows and "wangfang" not in rows
+    assert "已发布" in rows and "草稿" in rows
+    assert reverse("admin:reports_reportnarrative_add") not in rows
+
+    change = reverse("admin:reports_reportnarrative_change", args=[draft.pk])
+    detail = client.get(change).content.decode()
+    assert "王芳" in detail and published.work_done.split("\n")[0] in detail
+    assert 'name="work_done"' not in detail and 'type="submit"' not in detail.split("<main", 1)[-1]
+
+    assert client.post(change, {"work_done": "改写"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.work_done == published.work_done
+    assert client.get(reverse("admin:reports_reportnarrative_add")).status_code == 403
+    delete = reverse("admin:reports_reportnarrative_delete", args=[draft.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ReportNarrative.objects.count() == 2
