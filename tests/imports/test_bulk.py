@@ -1,7 +1,6 @@
 """imports.bulk writes what it is given, byte for byte, on SQLite and on PostgreSQL's COPY."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.db import connection
