@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from core.db_router import replica_reads
 from core.http import xlsx_response
 from core.models import PersonalDataAccess
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, CountedPaginator
 from core.roles import (
     Role,
     has_role,
@@ -47,10 +47,10 @@ from workers.selectors import (
 )
 from workers.skills import effective_skill, label_of_rank, with_effective_skill
 
-# A worker list other than the whole one (a search, one enterprise's jobs, HR's own) counts
-# this many rows at most (core.pagination): exact below it; past it "more than 10,000" and
-# its first 200 pages, to be narrowed by enterprise or name. The whole list is counted exactly,
-# per enterprise and cached (workers.selectors.employment_rows_by_enterprise).
+# A search of the worker list counts this many rows at most (core.pagination): exact below
+# it; past it "more than 10,000" and its first 200 pages, to be narrowed by enterprise or name.
+# The whole list is counted exactly, per enterprise and cached
+# (workers.selectors.employment_rows_by_enterprise); one enterprise's list and HR's own exactly.
 WORKER_LIST_COUNT_CAP = 10_000
 
 
@@ -97,6 +97,10 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             employment_rows_by_enterprise(departed=request.GET.get("departed") == "1"),
         )
         paginator: Paginator = Paginator(rows, 50)  # type: ignore[arg-type]
+    elif not query:
+        # One enterprise's jobs, or HR's own: counted exactly from the (enterprise, departure)
+        # index, so HR of an enterprise of 20,000 reach every page of their roster.
+        paginator = CountedPaginator(employments, 50, count_of=counted.count)
     else:
         paginator = CappedPaginator(employments, 50, cap=WORKER_LIST_COUNT_CAP, counted=counted)
     page = paginator.get_page(request.GET.get("page"))

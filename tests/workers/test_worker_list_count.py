@@ -56,6 +56,22 @@ def test_a_narrowed_list_under_the_cap_is_counted_exactly(client, staff_user, sm
     assert "共 1 条记录" in found
 
 
+def test_one_enterprises_list_past_the_cap_is_counted_exactly_and_paged(
+    client, staff_user, hr_user, small_cap, five_jobs
+):
+    """Staff choosing a large enterprise, and that enterprise's HR, reach every row of its
+    roster: only a search is capped."""
+    big = five_jobs["big"]
+    client.force_login(staff_user)
+    body = client.get(reverse("workers:list"), {"enterprise": big.pk}).content.decode()
+    assert "共 4 条记录" in body and "超过" not in body
+    big.hr_users.add(hr_user)
+    client.force_login(hr_user)
+    body = client.get(reverse("workers:list")).content.decode()
+    assert "共 4 条记录" in body and "超过" not in body
+    assert body.count('<td><a href="/workers/') == 4
+
+
 def test_the_cap_shows_with_thousands_separators(client, staff_user, five_jobs):
     client.force_login(staff_user)
     page = client.get(reverse("workers:list"), {"q": "职工"}).context["page"]
