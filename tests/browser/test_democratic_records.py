@@ -14,6 +14,7 @@ from compliance.models import WorkersCongressSession
 from core.periods import Quarter
 from core.roles import Role, roles_setup
 from party.models import PartyActivity
+from tests.browser.helpers import PASSWORD, log_in
 from tests.factories import (
     EnterpriseFactory,
     PartyActivityFactory,
@@ -23,7 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests"
 
 
 def _user(username: str, role: str, *, first_name: str, last_name: str, is_staff: bool = False):
@@ -37,14 +37,6 @@ def _user(username: str, role: str, *, first_name: str, last_name: str, is_staff
     )
     user.groups.add(Group.objects.get(name=role))
     return user
-
-
-def _log_in(page: Page, url: str, username: str) -> None:
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(url + "/")
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -61,7 +53,7 @@ def test_hr_enter_a_congress_session_and_staff_confirm_it(
 
     # HR, on a phone, open 民主管理 through the collapsed navbar and land on their enterprise.
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "hr1")
+    log_in(page, live_server.url, "hr1")
     page.get_by_role("button", name="展开导航").click()
     page.locator("#portal-nav").get_by_role("link", name="民主管理").click()
     expect(page).to_have_url("%s/compliance/%d/" % (live_server.url, enterprise.pk))
@@ -92,7 +84,7 @@ def test_hr_enter_a_congress_session_and_staff_confirm_it(
     try:
         staff_page = staff_context.new_page()
         staff_page.set_viewport_size({"width": 1366, "height": 900})
-        _log_in(staff_page, live_server.url, "staff1")
+        log_in(staff_page, live_server.url, "staff1")
         staff_page.locator("#portal-nav").get_by_role("link", name="民主管理").click()
         expect(staff_page).to_have_url(live_server.url + "/compliance/pending/")
         expect(staff_page.locator("h1")).to_have_text("民主管理记录待确认")
@@ -144,7 +136,7 @@ def test_union_officer_see_a_branch_with_only_a_party_lecture_lack_a_themed_day(
     )
 
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "union1")
+    log_in(page, live_server.url, "union1")
     page.get_by_role("button", name="展开导航").click()
     page.locator("#portal-nav").get_by_role("link", name="党建").click()
     expect(page).to_have_url(live_server.url + "/party/")

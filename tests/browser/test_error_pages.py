@@ -7,11 +7,10 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from core.roles import Role, roles_setup
+from tests.browser.helpers import PASSWORD, log_in
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests"
 
 
 def _log_in(page: Page, base: str, role: str) -> None:
@@ -20,11 +19,7 @@ def _log_in(page: Page, base: str, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
     if role == Role.HR:
         EnterpriseFactory(name="剡湖机械有限公司").hr_users.add(user)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill("u1")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(base + "/")
+    log_in(page, base, "u1")
 
 
 @pytest.mark.parametrize("width", [390, 1366])

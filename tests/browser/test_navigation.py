@@ -9,11 +9,10 @@ from playwright.sync_api import Page, expect
 
 from core.roles import Role, roles_setup
 from imports.models import ImportRecord
+from tests.browser.helpers import PASSWORD, log_in
 from tests.factories import EnterpriseFactory, ImportRecordFactory, NoticeFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests"
 
 
 def _user(username: str, role: str, *, is_staff: bool = False):
@@ -23,14 +22,6 @@ def _user(username: str, role: str, *, is_staff: bool = False):
     )
     user.groups.add(Group.objects.get(name=role))
     return user
-
-
-def _log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(base + "/")
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -45,7 +36,7 @@ def test_on_a_phone_the_navbar_opens_from_its_toggler(page: Page, live_server):
     NoticeFactory(title="关于报送花名册的通知")
 
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "hr1")
+    log_in(page, live_server.url, "hr1")
     nav = page.locator("#portal-nav")
     toggler = page.get_by_role("button", name="展开导航")
     expect(toggler).to_be_visible()
@@ -72,7 +63,7 @@ def test_on_a_phone_the_navbar_opens_from_its_toggler(page: Page, live_server):
 def test_on_a_laptop_the_links_show_without_the_toggler(page: Page, live_server):
     _user("staff1", Role.STAFF, is_staff=True)
     page.set_viewport_size({"width": 1366, "height": 900})
-    _log_in(page, live_server.url, "staff1")
+    log_in(page, live_server.url, "staff1")
     expect(page.get_by_role("button", name="展开导航")).to_be_hidden()
     nav = page.locator("#portal-nav")
     for name in ("首页", "花名册上传", "工会覆盖", "改革进展", "工作清单", "后台管理"):
@@ -89,7 +80,7 @@ def test_on_a_laptop_the_links_show_without_the_toggler(page: Page, live_server)
 def test_from_the_admin_back_to_the_home_page(page: Page, live_server, width):
     _user("staff1", Role.STAFF, is_staff=True)
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
-    _log_in(page, live_server.url, "staff1")
+    log_in(page, live_server.url, "staff1")
     page.goto(live_server.url + "/admin/enterprises/enterprise/")
     expect(page.locator("#site-name")).to_have_text("剡湖街道产业工人队伍建设改革管理平台")
     link = page.get_by_role("link", name="门户首页")

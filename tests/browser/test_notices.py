@@ -8,17 +8,10 @@ from playwright.sync_api import Page, expect
 
 from core.roles import Role, roles_setup
 from notices.models import Notice, NoticeReceipt
+from tests.browser.helpers import log_in
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Page, url: str, username: str) -> None:
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw-for-tests")
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(url + "/")
 
 
 def test_staff_publish_and_hr_read_on_a_phone(page: Page, live_server, tmp_path):
@@ -45,7 +38,7 @@ def test_staff_publish_and_hr_read_on_a_phone(page: Page, live_server, tmp_path)
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "hr1")
+    log_in(page, live_server.url, "hr1")
     item = page.locator("#home [data-item=通知公告]").first
     expect(item).to_contain_text("1")
     item.click()
