@@ -601,12 +601,18 @@ def _check_plan_apply(
 
 
 def lookup_in_chunks(
-    queryset: Any, field_name: str, keys: Iterable[Any], chunk_size: int = 5000
+    queryset: Any,
+    field_name: str,
+    keys: Iterable[Any],
+    chunk_size: int = 5000,
+    *,
+    fetch: Callable[[Any], list[Any]] = list,
 ) -> list[Any]:
     """Fetch rows whose `field_name` is in `keys` with a few IN queries (SQLite caps parameters).
 
     On PostgreSQL the keys travel as one array parameter: thousands of IN placeholders cost
-    more to build and convert than the query itself.
+    more to build and convert than the query itself. `fetch` turns each filtered queryset
+    into its rows (imports.bulk.read_rows for a values_list of 10^5 rows).
     """
     keys = list(keys)
     if connection.vendor == "postgresql":
@@ -614,10 +620,12 @@ def lookup_in_chunks(
             return []
         array_type = "bigint[]" if all(isinstance(k, int) for k in keys) else "text[]"
         subquery = RawSQL("SELECT unnest(%%s::%s)" % array_type, (keys,))  # noqa: S611  # nosec B611 # array_type is one of two constants; the keys are a parameter
-        return list(queryset.filter(**{"%s__in" % field_name: subquery}))
+        return fetch(queryset.filter(**{"%s__in" % field_name: subquery}))
     found: list[Any] = []
     for start in range(0, len(keys), chunk_size):
-        found.extend(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
+        found.extend(
+            fetch(queryset.filter(**{"%s__in" % field_name: keys[start : start + chunk_size]}))
+        )
     return found
 
 

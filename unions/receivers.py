@@ -4,7 +4,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from imports.bulk import insert_rows
+from imports.bulk import insert_rows, timestamp_value
 from unions.models import UnionMembershipChange
 from workers.models import Worker
 from workers.signals import membership_changed
@@ -22,11 +22,12 @@ def keep_membership_history(
 ) -> None:
     """Each membership a roster starts or ends, with who uploaded it (DOMAIN.md: membership
     follows the person), written in one COPY inside the roster's transaction."""
+    stamp = timestamp_value(at)
     insert_rows(
         UnionMembershipChange,
         ("worker_id", "is_member", "joined_on", "source", "note", "changed_by_id", "changed_at"),
         (
-            (worker_id, member, joined, source, note, actor_id, at)
+            (worker_id, member, joined, source, note, actor_id, stamp)
             for worker_id, member, joined in changes
         ),
     )

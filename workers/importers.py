@@ -17,7 +17,14 @@ from core.choices import ContractType, PoliticalStatus, Sex, SkillLevel
 from core.crypto import blind_index, blind_indexer
 from core.identity import ResidentId, mask_id_number, parse_resident_id
 from enterprises.models import Enterprise
-from imports.bulk import allocate_ids, concrete_field, insert_rows, update_rows
+from imports.bulk import (
+    allocate_ids,
+    concrete_field,
+    insert_rows,
+    read_rows,
+    timestamp_value,
+    update_rows,
+)
 from imports.cells import (
     parse_contract_type,
     parse_date,
@@ -118,6 +125,15 @@ _WORKER_FIELDS = {
 }
 _EMPLOYMENT_FIELDS = {POSITION: "position", CONTRACT_TYPE: "contract_type"}
 _EMPTY = {"political_status": "masses", "skill_level": "", "contract_type": ""}
+# What the plan compares a row with, per stored worker.
+_STORED_WORKER_FIELDS = (
+    "pk",
+    "name",
+    "is_union_member",
+    "union_joined_on",
+    "union_left_on",
+    *_WORKER_FIELDS.values(),
+)
 
 # Who the person is, as their current employer or staff recorded it (issue 12): a roster of
 # another enterprise may not overwrite these while that employer employs them. Name, political
@@ -245,9 +261,11 @@ class RosterImporter(Importer):
         job_fields = ("pk", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
         open_here = {
             worker_id: job
-            for worker_id, *job in Employment.objects.filter(
-                enterprise=enterprise, departure_date__isnull=True
-            ).values_list("worker_id", *job_fields)
+            for worker_id, *job in read_rows(
+                Employment.objects.filter(
+                    enterprise=enterprise, departure_date__isnull=True
+                ).values_list("worker_id", *job_fields)
+            )
         }
         transfers: list[dict[str, Any]] = []
 
@@ -415,20 +433,14 @@ class RosterImporter(Importer):
     ) -> tuple[dict[str, dict[str, Any]], dict[int, list[dict[str, Any]]]]:
         """The stored workers with these digests (by digest), and the enterprises other than
         this one that employ any of them now (by worker pk)."""
+        names = _STORED_WORKER_FIELDS
         workers = {
-            w.pop("id_number_digest"): w
-            for w in lookup_in_chunks(
-                Worker.objects.values(
-                    "pk",
-                    "id_number_digest",
-                    "name",
-                    "is_union_member",
-                    "union_joined_on",
-                    "union_left_on",
-                    *_WORKER_FIELDS.values(),
-                ),
+            digest: dict(zip(names, values, strict=True))
+            for digest, *values in lookup_in_chunks(
+                Worker.objects.values_list("id_number_digest", *names),
                 "id_number_digest",
                 digests,
+                fetch=read_rows,
             )
         }
         # Workers employed elsewhere right now: their identity data is not this roster's to
@@ -440,6 +452,7 @@ class RosterImporter(Importer):
             .values_list("worker_id", "enterprise_id", "enterprise__name"),
             "worker_id",
             [w["pk"] for w in workers.values()],
+            fetch=read_rows,
         ):
             elsewhere.setdefault(worker_id, []).append({"id": other_id, "name": other_name})
         return workers, elsewhere
@@ -591,68 +604,113 @@ class RosterImporter(Importer):
             at=now,
         )
 
+    def _optional_columns(
+        self, fields: dict[str, str], order: tuple[str, ...], defaults: dict[str, Any]
+    ) -> list[tuple[str | None, Any, Any]]:
+        """For each model field in `order` that a file column may fill (`fields`: column →
+        field): (the column, or None when this file lacks it; the value a blank cell gives,
+        as _wanted_worker/_wanted_employment give it; the model's default)."""
+        column_of = {field: column for column, field in fields.items()}
+        return [
+            (
+                column_of[field] if column_of[field] in self.columns_present else None,
+                _EMPTY.get(field, ""),
+                defaults[field],
+            )
+            for field in order
+        ]
+
     def lock(self) -> None:
         """One roster at a time per enterprise: a second upload waits here for the first."""
         Enterprise.objects.select_for_update().filter(pk=self.enterprise.pk).first()
 
     def apply(self, plan: Plan) -> None:
         now = timezone.now()
+        stamp = timestamp_value(now)
         data = plan.data
-
-        defaults = {f: concrete_field(Worker, f).get_default() for f in _WORKER_COLUMNS}
+        today = self.today
+        digests = self.digests
+        # The optional columns, in _WORKER_OPTIONAL order: (file column or None when the file
+        # has no such column, the value of a blank cell, the model's default).
+        worker_defaults = {f: concrete_field(Worker, f).get_default() for f in _WORKER_OPTIONAL}
+        worker_optional = self._optional_columns(_WORKER_FIELDS, _WORKER_OPTIONAL, worker_defaults)
 
         def worker_row(row: ParsedRow) -> list[Any]:
-            resident: ResidentId = row.values[ID_NUMBER]
-            wanted = self._wanted_worker(row, resident)
-            fields = {
-                **defaults,
-                "id_number": resident.number,
-                "id_number_digest": self.digests[resident.number],
-                "sex": resident.sex,
-                "birth_date": resident.birth_date,
-                **wanted,
-                **self._membership(None, wanted["is_union_member"]),
-            }
-            return [fields[f] for f in _WORKER_COLUMNS] + [now, now]
+            values = row.values
+            resident: ResidentId = values[ID_NUMBER]
+            number = resident.number
+            member = values[UNION_MEMBER]
+            out = [number, digests[number], values[NAME], resident.sex, resident.birth_date]
+            for column, empty, default in worker_optional:
+                if column is None:
+                    out.append(default)
+                else:
+                    value = values.get(column)
+                    out.append(empty if value is None else value)
+            # A new worker: a member joins today (self._membership(None, member)).
+            out += [member, today if member else None, None, stamp, stamp]
+            return out
 
         def number(row: ParsedRow) -> str:
             return row.values[ID_NUMBER].number
 
         new_workers = data["new_workers"]
+        worker_columns = (*_WORKER_NEW_COLUMNS, "created_at", "updated_at")
         # New workers' keys come from the table's sequence (PostgreSQL), so the rows that
         # point at them need no lookup; elsewhere they are found by digest after the insert.
         new_ids: dict[str, int] = {}
         allocated = allocate_ids(Worker, len(new_workers))
         if allocated is None:
-            insert_rows(
-                Worker,
-                (*_WORKER_COLUMNS, "created_at", "updated_at"),
-                (worker_row(w) for w in new_workers),
-            )
-            new_ids = _worker_ids([number(row) for row in new_workers], self.digests)
+            insert_rows(Worker, worker_columns, (worker_row(w) for w in new_workers))
+            new_ids = _worker_ids([number(row) for row in new_workers], digests)
         else:
             insert_rows(
                 Worker,
-                ("id", *_WORKER_COLUMNS, "created_at", "updated_at"),
+                ("id", *worker_columns),
                 ([pk, *worker_row(w)] for pk, w in zip(allocated, new_workers, strict=True)),
             )
             new_ids = {number(row): pk for pk, row in zip(allocated, new_workers, strict=True)}
-        _update(Worker, data["worker_updates"], now)
+        _update(Worker, data["worker_updates"], stamp)
 
-        job_defaults = {f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_COLUMNS}
+        job_defaults = {
+            f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_OPTIONAL
+        }
+        job_optional = self._optional_columns(
+            _EMPLOYMENT_FIELDS, _EMPLOYMENT_OPTIONAL, job_defaults
+        )
         enterprise_id = self.enterprise.pk
 
         def job_row(row: ParsedRow, pk: int | None) -> list[Any]:
-            fields = {**job_defaults, **self._wanted_employment(row)}
-            worker_id = new_ids[number(row)] if pk is None else pk
-            return [worker_id, enterprise_id, *(fields[f] for f in _EMPLOYMENT_COLUMNS), now, now]
+            values = row.values
+            out = [
+                new_ids[values[ID_NUMBER].number] if pk is None else pk,
+                enterprise_id,
+                values[FRONTLINE],
+                values[HIRE_DATE],
+            ]
+            for column, empty, default in job_optional:
+                if column is None:
+                    out.append(default)
+                else:
+                    value = values.get(column)
+                    out.append(empty if value is None else value)
+            out += [stamp, stamp]
+            return out
 
         insert_rows(
             Employment,
-            ("worker_id", "enterprise_id", *_EMPLOYMENT_COLUMNS, "created_at", "updated_at"),
+            (
+                "worker_id",
+                "enterprise_id",
+                "is_frontline",
+                "hire_date",
+                *_EMPLOYMENT_OPTIONAL,
+                "created_at",
+                "updated_at",
+            ),
             (job_row(*job) for job in data["new_employments"]),
         )
-        _update(Employment, data["employment_updates"], now)
+        _update(Employment, data["employment_updates"], stamp)
 
         self._record_membership_changes(data["membership_changes"], new_ids, now)
         self._record_transfers(data.get("transfers", []), now)
@@ -665,22 +723,20 @@ class RosterImporter(Importer):
 # Rows planned per lookup of stored workers.
 _PLAN_CHUNK = 10000
 
-_WORKER_COLUMNS = (
+# The columns apply writes for a new worker, in worker_row's order.
+_WORKER_OPTIONAL = ("phone", "education", "political_status", "skill_level", "remarks")
+_WORKER_NEW_COLUMNS = (
     "id_number",
     "id_number_digest",
     "name",
     "sex",
     "birth_date",
-    "phone",
-    "education",
-    "political_status",
-    "skill_level",
+    *_WORKER_OPTIONAL,
     "is_union_member",
     "union_joined_on",
     "union_left_on",
-    "remarks",
 )
-_EMPLOYMENT_COLUMNS = ("position", "is_frontline", "contract_type", "hire_date")
+_EMPLOYMENT_OPTIONAL = ("position", "contract_type")
 
 
 def _worker_ids(numbers: list[str], digests: dict[str, str]) -> dict[str, int]:
@@ -697,7 +753,7 @@ def _worker_ids(numbers: list[str], digests: dict[str, str]) -> dict[str, int]:
     }
 
 
-def _update(model: Any, updates: list[tuple[int, dict[str, Any]]], now: datetime.datetime) -> None:
+def _update(model: Any, updates: list[tuple[int, dict[str, Any]]], now: Any) -> None:
     """Write whole changed rows; all rows of one import carry the same fields."""
     if not updates:
         return

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.choices import Sex
-from imports.bulk import insert_rows, update_rows
+from imports.bulk import allocate_ids, insert_rows, read_rows, timestamp_value, update_rows
 from tests.factories import WorkerFactory, make_id_number
 from workers.models import Worker
 
@@ -102,3 +102,86 @@ def test_copy_as_csv_only_where_empty_text_and_null_stay_apart() -> None:
     ]
     assert _csv_plan(Worker, ("name", "remarks")) == []
     assert _csv_plan(AuditLog, ("action", "detail")) is None
+
+
+# A worker with nothing but a name, ID number and birth date (a man: make_id_number "M").
+_PLAIN = (
+    "id_number",
+    "name",
+    "birth_date",
+    "sex",
+    "phone",
+    "education",
+    "political_status",
+    "skill_level",
+    "remarks",
+    "is_union_member",
+)
+_BLANKS = (Sex.MALE, "", "", "masses", "", "", False)
+
+
+def test_a_timestamp_given_once_for_all_rows_reads_back_as_the_moment() -> None:
+    """timestamp_value(now) is what a whole file's rows carry (text for COPY on PostgreSQL)."""
+    now = timezone.now()
+    stamp = timestamp_value(now)
+    born = datetime.date(1991, 2, 3)
+    insert_rows(
+        Worker,
+        (*_PLAIN, "created_at", "updated_at"),
+        [
+            (make_id_number(i + 1, born, "M"), "张%d" % i, born, *_BLANKS, stamp, stamp)
+            for i in range(3)
+        ],
+    )
+    assert {w.created_at for w in Worker.objects.all()} == {now}
+    worker = Worker.objects.first()
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    update_rows(Worker, ("remarks", "updated_at"), [(worker.pk, "改", timestamp_value(later))])
+    worker.refresh_from_db()
+    assert (worker.remarks, worker.updated_at, worker.created_at) == ("改", later, now)
+
+
+def test_read_rows_gives_the_rows_the_orm_gives_with_phones_decrypted() -> None:
+    workers = [
+        WorkerFactory(phone="1380000%04d" % i, remarks=text) for i, text in enumerate(AWKWARD)
+    ]
+    workers[0].phone = ""
+    workers[0].save()
+    queryset = Worker.objects.values_list(
+        "pk", "phone", "birth_date", "is_union_member", "union_joined_on", "remarks"
+    ).order_by("pk")
+    rows = read_rows(queryset)
+    assert rows == list(queryset)
+    assert rows[1][1] == "13800000001"
+    assert rows[0][1] == ""
+    assert read_rows(queryset.filter(pk__in=[])) == []
+
+
+def test_allocated_keys_are_fresh_and_take_the_rows_even_when_the_sequence_skips() -> None:
+    existing = WorkerFactory()
+    ids = allocate_ids(Worker, 4)
+    if connection.vendor != "postgresql":
+        assert ids is None  # SQLite: rows are inserted without keys
+        return
+    assert ids is not None
+    assert len(set(ids)) == 4 and min(ids) > existing.pk
+    # Keys another session takes meanwhile leave gaps; a step of 3 makes every key a gap.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER SEQUENCE %s INCREMENT BY 3" % connection.ops.quote_name("workers_worker_id_seq")
+        )
+    gapped = allocate_ids(Worker, 3)
+    assert gapped is not None
+    assert len(gapped) == 3 and min(gapped) > max(ids)
+    assert gapped == sorted(gapped) and gapped[1] - gapped[0] == 3
+    born = datetime.date(1992, 3, 4)
+    now = timestamp_value(timezone.now())
+    insert_rows(
+        Worker,
+        ("id", *_PLAIN, "created_at", "updated_at"),
+        [
+            (pk, make_id_number(50 + i, born, "M"), "李%d" % i, born, *_BLANKS, now, now)
+            for i, pk in enumerate(ids + gapped)
+        ],
+    )
+    assert set(Worker.objects.values_list("pk", flat=True)) == {existing.pk, *ids, *gapped}
