@@ -9,10 +9,12 @@ reports exactly what the real run would.
 
 from __future__ import annotations
 
+import functools
+import gc
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -417,6 +419,34 @@ def _is_header_again(raw: dict[str, Any], header_keys: dict[str, set[str]]) -> b
     return all(normalise_header(raw[name]) in keys for name, keys in header_keys.items())
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def collector_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` with Python's cyclic garbage collector paused.
+
+    A large file is millions of live objects (cells, parsed values, rows to write), none of
+    them in reference cycles; every full collection would walk them all, a fifth of a
+    100,000-row roster's run. They are freed by reference counting as usual; the collector
+    resumes when the run ends, even when it fails, and its next pass takes what cycles there
+    were.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@collector_paused
 def run_import(
     importer: Importer,
     source: str | bytes | BinaryIO,
@@ -522,6 +552,7 @@ def run_import(
     return result
 
 
+@collector_paused
 def run_parsed_import(
     importer: Importer,
     parsed: ParsedFile,

@@ -378,13 +378,13 @@ _FAST_PREFIXED = re.compile(rb":(?:c|row|v|is|t|r|sheetData)[\t\n\r />]")
 # one plain run of text there: that run's bytes bound the cell's characters. Anything else
 # (rich text, markup or a mismatched end tag inside the run) goes to the exact scan.
 _FAST_TEXT_OPEN = re.compile(rb"<(v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>")
-_FAST_LONG_TEXT = re.compile(
-    rb"<(?:v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>[^<]{%d}" % (MAX_CELL_CHARS + 1)
+# A run of text longer than a cell may hold, or one that does not end at its own end tag
+# (_text_closed_in checks the last run of a part): one pass for both.
+_FAST_LONG_OR_SPLIT_TEXT = re.compile(
+    rb"<(v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>(?:[^<]{%d}|[^<]*<(?!/\1>))" % (MAX_CELL_CHARS + 1)
 )
-_FAST_SPLIT_TEXT = re.compile(rb"<(v|t)(?:[\t\n\r ][^<>]*?)?(?<!/)>[^<]*<(?!/\1>)")
 _FAST_RICH = re.compile(rb"<r[\t\n\r />]")
 _FAST_ODD_SYNTAX = re.compile(rb"=(?:(?<=[\t\n\r ]=)|[\t\n\r '])")
-_WHITESPACE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -434,18 +434,12 @@ def _fast_scan(chunks: Iterable[bytes]) -> _FastSheetScan:
 
 
 def _fast_part(scan: _FastSheetScan, counts: list[int], part: bytes, after: bytes = b"") -> None:
-    # The odd-syntax regex is slow; skip it when every '=' is followed by '"' and none follows
-    # whitespace, which is how every writer we know of writes attributes.
-    maybe_odd = (
-        part.count(b"=") != part.count(b'="')
-        or part.translate(_WHITESPACE_TO_SPACE).count(b" =") > 0
-    )
+    # Each search is one pass at C speed; the odd-syntax one stops only at '=' signs.
     if (
-        (maybe_odd and _FAST_ODD_SYNTAX.search(part))
+        _FAST_ODD_SYNTAX.search(part)
         or _FAST_BAD_CELL.search(part)
         or _FAST_PREFIXED.search(part)
-        or _FAST_LONG_TEXT.search(part)
-        or _FAST_SPLIT_TEXT.search(part)
+        or _FAST_LONG_OR_SPLIT_TEXT.search(part)
         or _FAST_RICH.search(part)
         or not _text_closed_in(part, after)
     ):
@@ -478,7 +472,7 @@ def _guard_xlsx_sheet(
 
 def _text_closed_in(part: bytes, after: bytes) -> bool:
     """The last run of `part` runs on into `after`: if it is a cell's text, `after` must start
-    with its end tag (_FAST_SPLIT_TEXT checks every other run)."""
+    with its end tag (_FAST_LONG_OR_SPLIT_TEXT checks every other run)."""
     last = part.rfind(b"<")
     opened = _FAST_TEXT_OPEN.match(part, last) if last >= 0 else None
     if opened is None or not after:

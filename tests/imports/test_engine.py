@@ -140,3 +140,43 @@ def test_formula_like_text_is_data():
 def test_unusable_bytes_are_exit_2_never_an_exception(junk):
     _, result = run(junk)
     assert result.exit_code == 2 and result.errors and result.errors[0].row is None
+
+
+class CollectorWatchingImporter(RecordingImporter):
+    """Notes whether the cyclic collector runs while it plans, and can fail in apply."""
+
+    def __init__(self, fail: bool = False):
+        super().__init__()
+        self.fail = fail
+        self.collector_on_in_plan: bool | None = None
+
+    def plan(self, rows, report):
+        import gc
+
+        self.collector_on_in_plan = gc.isenabled()
+        return super().plan(rows, report)
+
+    def apply(self, plan):
+        if self.fail:
+            raise RuntimeError("数据库断开")
+        super().apply(plan)
+
+
+def test_the_collector_is_paused_for_a_run_and_back_afterwards_even_after_a_failure():
+    import gc
+
+    assert gc.isenabled()
+    content = xlsx([["编号", "名称"], ["1", "甲"]])
+    importer, result = run(content, CollectorWatchingImporter())
+    assert result.applied and importer.collector_on_in_plan is False
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        run(content, CollectorWatchingImporter(fail=True))
+    assert gc.isenabled()
+    # A run inside a caller that paused it already leaves it paused for that caller.
+    gc.disable()
+    try:
+        run(content, CollectorWatchingImporter())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

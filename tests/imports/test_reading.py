@@ -983,3 +983,43 @@ def test_csv_with_too_many_rows_is_refused():
 def test_text_in_no_known_encoding_is_refused():
     data = b"\xff\xff\xff\xfe abc,def\n" * 3
     assert "UTF-8" in refused(data, "a.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# The byte-level pre-scan: what it clears, and what it sends to the exact scan
+
+
+_PLAIN_SHEET = (
+    b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\xbc\xa0</t></is></c>'
+    b'<c r="B1"><v>3</v></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "suspicious"),
+    [
+        (_PLAIN_SHEET, False),
+        # attribute syntax a textual scan could misread
+        (_PLAIN_SHEET.replace(b'<c r="B1">', b'<c r = "B1">'), True),
+        (_PLAIN_SHEET.replace(b'<c r="B1">', b"<c r='B1'>"), True),
+        (_PLAIN_SHEET.replace(b'<c r="B1">', b'<c\tr="B1">'), True),
+        # a run of text that does not end at its own end tag, or is longer than a cell holds
+        (_PLAIN_SHEET.replace(b"<v>3</v>", b"<v>3<x/>4</v>"), True),
+        (_PLAIN_SHEET.replace(b"<v>3</v>", b"<v>" + b"9" * 40000 + b"</v>"), True),
+        (_PLAIN_SHEET.replace(b"<t>\xe5\xbc\xa0</t>", b"<t>" + b"a" * 32767 + b"</t>"), False),
+        # rich text, a namespace prefix, a column beyond CV, a second r= in a cell
+        (
+            _PLAIN_SHEET.replace(b"<is><t>", b"<is><r><t>").replace(b"</t></is>", b"</t></r></is>"),
+            True,
+        ),
+        (_PLAIN_SHEET.replace(b'<c r="B1"><v>', b'<x:c r="B1"><v>'), True),
+        (_PLAIN_SHEET.replace(b'r="B1"', b'r="CW1"'), True),
+        (_PLAIN_SHEET.replace(b'<c r="B1">', b'<c r="B1" r="Z9">'), True),
+    ],
+)
+def test_the_pre_scan_clears_only_sheets_written_the_common_way(part: bytes, suspicious: bool):
+    from imports.reading.xlsx import _fast_scan
+
+    assert _fast_scan([part]).suspicious is suspicious
+    # Split anywhere into chunks, the verdict is the same.
+    assert _fast_scan([part[:37], part[37:90], part[90:]]).suspicious is suspicious
