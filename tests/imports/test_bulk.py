@@ -89,19 +89,36 @@ def test_insert_rows_round_trips_types() -> None:
         assert (worker.created_at, worker.phone) == (now, phone)
 
 
-def test_copy_as_csv_only_where_empty_text_and_null_stay_apart() -> None:
-    """COPY's CSV path reads an empty value of a nullable column as NULL: it is taken only when
-    no nullable column holds text; other column types (JSON) go through psycopg's write_row."""
-    from core.models import AuditLog
-    from imports.bulk import _csv_plan
+def test_empty_text_and_null_stay_apart_and_json_is_written_as_json() -> None:
+    from psycopg.types.json import Jsonb
 
-    nulls = _csv_plan(Worker, ("name", "remarks", "union_joined_on", "union_left_on"))
-    assert nulls == [
-        connection.ops.quote_name("union_joined_on"),
-        connection.ops.quote_name("union_left_on"),
-    ]
-    assert _csv_plan(Worker, ("name", "remarks")) == []
-    assert _csv_plan(AuditLog, ("action", "detail")) is None
+    from core.models import AuditLog
+
+    now = timezone.now()
+    detail = {"说明": "a\tb\nc", "n": 1}
+    if connection.vendor == "postgresql":
+        detail_value: object = Jsonb(detail)
+    else:
+        import json
+
+        detail_value = json.dumps(detail)
+    insert_rows(
+        AuditLog,
+        ("action", "object_type", "object_id", "detail", "created_at"),
+        [("a", "", "\\N", detail_value, now), ("b", "类型", "", detail_value, now)],
+    )
+    stored = {log.action: log for log in AuditLog.objects.filter(action__in=["a", "b"])}
+    assert (stored["a"].object_type, stored["a"].object_id) == ("", "\\N")
+    assert (stored["b"].object_type, stored["b"].object_id) == ("类型", "")
+    assert stored["a"].detail == detail == stored["b"].detail
+    born = datetime.date(1993, 4, 5)
+    insert_rows(
+        Worker,
+        (*_PLAIN, "union_joined_on", "union_left_on", "created_at", "updated_at"),
+        [(make_id_number(7, born, "M"), "王", born, *_BLANKS, born, None, now, now)],
+    )
+    worker = Worker.objects.get()
+    assert (worker.phone, worker.union_joined_on, worker.union_left_on) == ("", born, None)
 
 
 # A worker with nothing but a name, ID number and birth date (a man: make_id_number "M").
