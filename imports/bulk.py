@@ -11,8 +11,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, models
+from psycopg.types.array import ListBinaryDumper
 
 from core.crypto import DigestField, EncryptedTextField, blind_indexer
 from core.signals import rows_written
@@ -97,9 +99,17 @@ def read_rows(queryset: Any) -> list[tuple[Any, ...]]:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return []
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    with db.cursor() as wrapper, db.wrap_database_errors:
+        # Parameters bound on the server, lists (10^4 keys of a lookup) in binary: Django's
+        # client-side binding would spell each key out in the statement's text. Never
+        # prepared, so a transaction-pooling PgBouncer sees nothing to keep.
+        cursor = psycopg.Cursor(wrapper.cursor.connection)
+        cursor.adapters.register_dumper(list, ListBinaryDumper)
+        try:
+            cursor.execute(sql, params, prepare=False)
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        finally:
+            cursor.close()
     selected = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
     converters = compiler.get_converters(selected)
     if not converters or not rows:
