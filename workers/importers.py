@@ -293,77 +293,72 @@ class RosterImporter(Importer):
             )
             for row in chunk:
                 resident: ResidentId = row.values[ID_NUMBER]
-                wanted_worker = self._wanted_worker(row, resident)
-                wanted_job = self._wanted_employment(row)
                 stored = workers.get(digest_of[resident.number])
                 row_changes: dict[str, list[str]] = {}
                 if stored is None:
-                    if wanted_worker["is_union_member"]:
+                    # A new worker and a new job: apply builds both from the row itself.
+                    if row.values[UNION_MEMBER]:
                         membership_changes.append((resident.number, None, True, self.today))
                     new_workers.append(row)
-                else:
-                    seen_worker_ids.add(stored["pk"])
-                    diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
-                    if stored["pk"] in elsewhere:
-                        # Another enterprise employs this person now: this roster neither changes
-                        # nor shows their identity data, nor names that enterprise (issue 12).
-                        transfer = self._transfer(
-                            stored,
-                            wanted_worker,
-                            diff,
-                            employers=elsewhere[stored["pk"]],
-                            hire_date=wanted_job["hire_date"],
-                            employed_here=stored["pk"] in open_here,
-                        )
-                        if transfer is not None:
-                            transfers.append(transfer)
-                        if transfer is not None or diff:
-                            report.warning(row.row, ID_NUMBER, str(TRANSFER_WARNING))
-                        diff = {}
-                    if "is_union_member" in diff:
-                        member = wanted_worker["is_union_member"]
-                        membership_changes.append(
-                            (
-                                resident.number,
-                                stored["pk"],
-                                member,
-                                self._membership(stored, member)["union_joined_on"]
-                                if member
-                                else None,
-                            )
-                        )
-                    if diff:
-                        # Whole rows, so every update writes the same columns in one statement.
-                        worker_updates.append(
-                            (
-                                stored["pk"],
-                                {
-                                    **wanted_worker,
-                                    **self._membership(stored, wanted_worker["is_union_member"]),
-                                },
-                            )
-                        )
-                        row_changes.update(
-                            {
-                                _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
-                                for k, v in diff.items()
-                            }
-                        )
-                stored_job = open_here.get(stored["pk"]) if stored else None
-                job = dict(zip(job_fields, stored_job, strict=True)) if stored_job else None
-                if job is None:
-                    new_employments.append((row, stored["pk"] if stored else None))
+                    new_employments.append((row, None))
                     created += 1
                     if len(created_list) < NEW_WORKERS_SHOWN:
-                        created_list.append(
-                            {
-                                "row": row.row,
-                                "name": row.values[NAME],
-                                "id_number": mask_id_number(resident.number),
-                                "position": wanted_job.get("position", ""),
-                                "hire_date": _shown("hire_date", wanted_job["hire_date"]),
-                            }
+                        created_list.append(self._created_entry(row, resident))
+                    continue
+                wanted_worker = self._wanted_worker(row, resident)
+                wanted_job = self._wanted_employment(row)
+                seen_worker_ids.add(stored["pk"])
+                diff = {k: v for k, v in wanted_worker.items() if stored.get(k) != v}
+                if stored["pk"] in elsewhere:
+                    # Another enterprise employs this person now: this roster neither changes
+                    # nor shows their identity data, nor names that enterprise (issue 12).
+                    transfer = self._transfer(
+                        stored,
+                        wanted_worker,
+                        diff,
+                        employers=elsewhere[stored["pk"]],
+                        hire_date=wanted_job["hire_date"],
+                        employed_here=stored["pk"] in open_here,
+                    )
+                    if transfer is not None:
+                        transfers.append(transfer)
+                    if transfer is not None or diff:
+                        report.warning(row.row, ID_NUMBER, str(TRANSFER_WARNING))
+                    diff = {}
+                if "is_union_member" in diff:
+                    member = wanted_worker["is_union_member"]
+                    membership_changes.append(
+                        (
+                            resident.number,
+                            stored["pk"],
+                            member,
+                            self._membership(stored, member)["union_joined_on"] if member else None,
                         )
+                    )
+                if diff:
+                    # Whole rows, so every update writes the same columns in one statement.
+                    worker_updates.append(
+                        (
+                            stored["pk"],
+                            {
+                                **wanted_worker,
+                                **self._membership(stored, wanted_worker["is_union_member"]),
+                            },
+                        )
+                    )
+                    row_changes.update(
+                        {
+                            _LABELS[k]: [_shown(k, stored.get(k)), _shown(k, v)]
+                            for k, v in diff.items()
+                        }
+                    )
+                stored_job = open_here.get(stored["pk"])
+                job = dict(zip(job_fields, stored_job, strict=True)) if stored_job else None
+                if job is None:
+                    new_employments.append((row, stored["pk"]))
+                    created += 1
+                    if len(created_list) < NEW_WORKERS_SHOWN:
+                        created_list.append(self._created_entry(row, resident))
                     continue
                 job_diff = {k: v for k, v in wanted_job.items() if job.get(k) != v}
                 if job_diff:
@@ -559,6 +554,17 @@ class RosterImporter(Importer):
             return {"union_joined_on": None, "union_left_on": None}
         left = self.today if was_member else stored["union_left_on"]
         return {"union_joined_on": stored["union_joined_on"], "union_left_on": left}
+
+    def _created_entry(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
+        """A worker the roster starts employing here, as the preview lists them."""
+        wanted_job = self._wanted_employment(row)
+        return {
+            "row": row.row,
+            "name": row.values[NAME],
+            "id_number": mask_id_number(resident.number),
+            "position": wanted_job.get("position", ""),
+            "hire_date": _shown("hire_date", wanted_job["hire_date"]),
+        }
 
     def _wanted_worker(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
         values = row.values
