@@ -25,6 +25,8 @@ _WIDTH_FOLD = {
     code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULL_WIDTH
 }
 _WIDTH_FOLD[0x3000] = 0x20
+# Every character _WIDTH_FOLD or _INVISIBLE would change (and the few full-width ones kept).
+_TO_FOLD_OR_DROP = re.compile("[\uff01-\uff5e\u3000\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 def _format_float(value: float) -> str:
@@ -63,8 +65,10 @@ def normalise_text(value: object) -> str:
 
 def _clean_str(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_WIDTH_FOLD)
-        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
+        # Most text (张三, 操作工) has nothing to fold or drop: one search instead of both.
+        if _TO_FOLD_OR_DROP.search(text):
+            text = _INVISIBLE.sub("", text.translate(_WIDTH_FOLD))
     text = text.strip()
     # Excel's "store as text" marker; only one, a second apostrophe is the user's own.
     if text.startswith("'"):

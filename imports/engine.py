@@ -369,7 +369,9 @@ def parse_rows(
                     values[name] = None
                     issues.extend((name, message) for message in exc.messages)
                 continue
-            key = (value.__class__, value)
+            # Text is keyed by itself; other cells with their type, so that a TRUE cell and
+            # the number 1 (equal in Python) are parsed apart.
+            key = value if type(value) is str else (value.__class__, value)
             outcome = cache.get(key)
             if outcome is None:
                 try:

@@ -74,6 +74,28 @@ class TestNormaliseText:
     def test_apostrophe_before_formula_is_dropped_but_formula_is_not_evaluated(self):
         assert normalise_text("'=1+1") == "=1+1"
 
+    @given(
+        st.text(
+            alphabet=st.sampled_from(
+                list("张三丙（）：；，！？ '\t\n\u3000\u200b\u200d\u2060\ufeff\u00ad")
+                + [chr(c) for c in range(0xFF01, 0xFF5F)]
+                + ["e", "\u0301", "\u00e9", "A", "1"]
+            ),
+            max_size=12,
+        )
+    )
+    def test_text_with_nothing_to_fold_takes_the_short_way_to_the_same_result(self, text):
+        """Every step done on every string, as the full rule says (INTERFACES.md)."""
+        import unicodedata
+
+        from core.text import _INVISIBLE, _WHITESPACE, _WIDTH_FOLD
+
+        full = _INVISIBLE.sub("", unicodedata.normalize("NFC", text).translate(_WIDTH_FOLD))
+        full = full.strip()
+        if full.startswith("'"):
+            full = full[1:].strip()
+        assert normalise_text(text) == _WHITESPACE.sub(" ", full)
+
 
 class TestHeaders:
     @pytest.mark.parametrize(
