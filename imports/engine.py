@@ -320,7 +320,7 @@ def parse_rows(
     # (村, 是/否, 技能等级, dates), so large files parse each distinct cell once. Columns whose
     # values differ row to row (Column.cached false: ID numbers, names, phones) are parsed
     # directly: a cache would only cost time and memory there.
-    caches: list[dict[tuple[type, Any], tuple[Any, list[str] | None]] | None] = [
+    caches: list[dict[Any, tuple[Any, list[str] | None]] | None] = [
         {} if column.cached else None for _, column in columns
     ]
     plan = [

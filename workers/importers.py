@@ -6,6 +6,7 @@ missing from the file are marked departed with today's date, never deleted.
 """
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -284,6 +285,8 @@ class RosterImporter(Importer):
         seen_worker_ids: set[int] = set()
         created = updated = unchanged = 0
 
+        same_worker, same_job = self._unchanged_tests()
+
         # Stored workers are looked up a chunk of rows at a time: a re-upload of 100,000 rows
         # never holds all of them at once.
         for start in range(0, len(rows), _PLAN_CHUNK):
@@ -293,8 +296,23 @@ class RosterImporter(Importer):
             )
             for row in chunk:
                 resident: ResidentId = row.values[ID_NUMBER]
-                stored = workers.get(digest_of[resident.number])
+                found = workers.get(digest_of[resident.number])
                 row_changes: dict[str, list[str]] = {}
+                if found is not None and found[0] not in elsewhere:
+                    # Most rows of a re-upload are what is stored: told by comparing values
+                    # in place, before any dictionary is built for the row.
+                    open_job = open_here.get(found[0])
+                    if (
+                        open_job is not None
+                        and same_worker(row.values, found)
+                        and same_job(row.values, open_job)
+                    ):
+                        seen_worker_ids.add(found[0])
+                        unchanged += 1
+                        continue
+                stored = (
+                    None if found is None else dict(zip(_STORED_WORKER_FIELDS, found, strict=True))
+                )
                 if stored is None:
                     # A new worker and a new job: apply builds both from the row itself.
                     if row.values[UNION_MEMBER]:
@@ -425,14 +443,13 @@ class RosterImporter(Importer):
 
     def _stored_workers(
         self, digests: list[str]
-    ) -> tuple[dict[str, dict[str, Any]], dict[int, list[dict[str, Any]]]]:
-        """The stored workers with these digests (by digest), and the enterprises other than
-        this one that employ any of them now (by worker pk)."""
-        names = _STORED_WORKER_FIELDS
+    ) -> tuple[dict[str, list[Any]], dict[int, list[dict[str, Any]]]]:
+        """The stored workers with these digests (by digest; _STORED_WORKER_FIELDS' values),
+        and the enterprises other than this one that employ any of them now (by worker pk)."""
         workers = {
-            digest: dict(zip(names, values, strict=True))
+            digest: values
             for digest, *values in lookup_in_chunks(
-                Worker.objects.values_list("id_number_digest", *names),
+                Worker.objects.values_list("id_number_digest", *_STORED_WORKER_FIELDS),
                 "id_number_digest",
                 digests,
                 fetch=read_rows,
@@ -446,7 +463,7 @@ class RosterImporter(Importer):
             .exclude(enterprise=self.enterprise)
             .values_list("worker_id", "enterprise_id", "enterprise__name"),
             "worker_id",
-            [w["pk"] for w in workers.values()],
+            [values[0] for values in workers.values()],
             fetch=read_rows,
         ):
             elsewhere.setdefault(worker_id, []).append({"id": other_id, "name": other_name})
@@ -554,6 +571,46 @@ class RosterImporter(Importer):
             return {"union_joined_on": None, "union_left_on": None}
         left = self.today if was_member else stored["union_left_on"]
         return {"union_joined_on": stored["union_joined_on"], "union_left_on": left}
+
+    def _unchanged_tests(
+        self,
+    ) -> tuple[Callable[[dict[str, Any], list[Any]], bool], Callable[[dict[str, Any], Any], bool]]:
+        """Two tests of a row against what is stored, true when the plan would find no
+        difference: the row's worker against the stored worker's values (_stored_workers),
+        its job against the open job here (pk, then the plan's job fields). They compare what
+        _wanted_worker and _wanted_employment would give, field by field, without building
+        them."""
+        worker_fields: list[tuple[str, str, Any]] = [
+            (NAME, "name", None),
+            (UNION_MEMBER, "is_union_member", None),
+        ]
+        worker_fields += [
+            (column, field, _EMPTY.get(field, ""))
+            for column, field in _WORKER_FIELDS.items()
+            if column in self.columns_present
+        ]
+        worker_checks = [
+            (column, _STORED_WORKER_FIELDS.index(field), empty)
+            for column, field, empty in worker_fields
+        ]
+        job_fields = ("pk", "is_frontline", "hire_date", *_EMPLOYMENT_FIELDS.values())
+        job_checks: list[tuple[str, int, Any]] = [(FRONTLINE, 1, None), (HIRE_DATE, 2, None)]
+        job_checks += [
+            (column, job_fields.index(field), _EMPTY.get(field, ""))
+            for column, field in _EMPLOYMENT_FIELDS.items()
+            if column in self.columns_present
+        ]
+
+        def same(checks: list[tuple[str, int, Any]], values: dict[str, Any], stored: Any) -> bool:
+            for column, position, empty in checks:
+                value = values.get(column)
+                if value is None and empty is not None:
+                    value = empty
+                if stored[position] != value:
+                    return False
+            return True
+
+        return partial(same, worker_checks), partial(same, job_checks)
 
     def _created_entry(self, row: ParsedRow, resident: ResidentId) -> dict[str, Any]:
         """A worker the roster starts employing here, as the preview lists them."""

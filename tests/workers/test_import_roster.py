@@ -212,3 +212,92 @@ def test_unknown_enterprise_is_exit_2(tmp_path):
     result = json.loads(out.getvalue())
     assert result["ok"] is False and result["errors"][0]["row"] is None
     assert not Worker.objects.exists()
+
+
+FULL_HEADER = [
+    "姓名",
+    "身份证号",
+    "手机号码",
+    "岗位",
+    "是否一线职工",
+    "职业技能等级",
+    "政治面貌",
+    "是否工会会员",
+    "入职日期",
+    "劳动合同类型",
+    "学历",
+    "备注",
+]
+
+
+def full_row(n: int, **overrides) -> list:
+    values = {
+        "姓名": "职工%d" % n,
+        "身份证号": person(n),
+        "手机号码": "1390000%04d" % n,
+        "岗位": "操作工",
+        "是否一线职工": "是",
+        "职业技能等级": "中级工",
+        "政治面貌": "党员",
+        "是否工会会员": "是",
+        "入职日期": "2020-03-01",
+        "劳动合同类型": "固定期限",
+        "学历": "高中",
+        "备注": "",
+        **overrides,
+    }
+    return [values[h] for h in FULL_HEADER]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("姓名", "职工一"),
+        ("手机号码", "13900009999"),
+        ("手机号码", ""),
+        ("岗位", "班组长"),
+        ("是否一线职工", "否"),
+        ("职业技能等级", "技师"),
+        ("政治面貌", ""),
+        ("是否工会会员", "否"),
+        ("入职日期", "2020-03-02"),
+        ("劳动合同类型", ""),
+        ("学历", "大专"),
+        ("备注", "调岗"),
+    ],
+)
+def test_a_reupload_finds_each_changed_cell_and_only_that_row(tmp_path, enterprise, column, value):
+    layout = {**ROSTER_LAYOUT, "header": FULL_HEADER}
+    rows = [full_row(n) for n in range(1, 4)]
+    spreadsheets.write_xlsx(tmp_path / "a.xlsx", rows, **layout)
+    assert run(tmp_path / "a.xlsx", enterprise)[0] == 0
+    code, again = run(tmp_path / "a.xlsx", enterprise)
+    assert code == 0 and (again["counts"]["unchanged"], again["counts"]["updated"]) == (3, 0)
+
+    rows[1] = full_row(2, **{column: value})
+    spreadsheets.write_xlsx(tmp_path / "b.xlsx", rows, **layout)
+    code, changed = run(tmp_path / "b.xlsx", enterprise, "--confirm-departures")
+    assert code == 0, changed
+    assert (changed["counts"]["updated"], changed["counts"]["unchanged"]) == (1, 2)
+    _, listed = run(tmp_path / "b.xlsx", enterprise, "--dry-run")
+    assert listed["counts"]["unchanged"] == 3  # applied: the same file again changes nothing
+
+
+def test_a_file_without_the_optional_columns_leaves_their_stored_values_unchanged(
+    tmp_path, enterprise
+):
+    layout = {**ROSTER_LAYOUT, "header": FULL_HEADER}
+    spreadsheets.write_xlsx(tmp_path / "full.xlsx", [full_row(1), full_row(2)], **layout)
+    assert run(tmp_path / "full.xlsx", enterprise)[0] == 0
+    # Only the columns the template requires, and the same values in them.
+    short = [
+        h
+        for h in FULL_HEADER
+        if h in ("姓名", "身份证号", "是否一线职工", "是否工会会员", "入职日期")
+    ]
+    rows = [[dict(zip(FULL_HEADER, full_row(n), strict=True))[h] for h in short] for n in (1, 2)]
+    spreadsheets.write_xlsx(tmp_path / "short.xlsx", rows, **{**ROSTER_LAYOUT, "header": short})
+    code, result = run(tmp_path / "short.xlsx", enterprise)
+    assert code == 0 and (result["counts"]["unchanged"], result["counts"]["updated"]) == (2, 0)
+    worker = Worker.objects.get(id_number=person(1))
+    assert (worker.phone, worker.education) == ("13900000001", "高中")
