@@ -53,12 +53,17 @@ def _stored(
     extra = [name for name, _source in indexed]
     index = blind_indexer()
 
+    # Positions in the whole row, past the `offset` leading values.
+    sealing = [(offset + i, seal) for i, seal in sealers.items()]
+    digesting = [offset + i for _name, i in indexed]
+
     def convert(row: Sequence[Any]) -> list[Any]:
-        head, values = list(row[:offset]), list(row[offset:])
-        added = [index(values[i]) if values[i] else None for _name, i in indexed]
-        for i, seal in sealers.items():
+        values = list(row)
+        if digesting:
+            values.extend([index(values[i]) if values[i] else None for i in digesting])
+        for i, seal in sealing:
             values[i] = seal(values[i])
-        return [*head, *values, *added]
+        return values
 
     return [*fields, *extra], (convert(row) for row in rows)
 

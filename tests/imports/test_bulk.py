@@ -87,6 +87,8 @@ def test_insert_rows_round_trips_types() -> None:
             joined,
         )
         assert (worker.created_at, worker.phone) == (now, phone)
+        # The digest column was added from the ID number: the worker is found by it.
+        assert Worker.objects.get(id_number=number).pk == worker.pk
 
 
 def test_empty_text_and_null_stay_apart_and_json_is_written_as_json() -> None:
