@@ -310,10 +310,7 @@ class RosterImporter(Importer):
                         seen_worker_ids.add(found[0])
                         unchanged += 1
                         continue
-                stored = (
-                    None if found is None else dict(zip(_STORED_WORKER_FIELDS, found, strict=True))
-                )
-                if stored is None:
+                if found is None:
                     # A new worker and a new job: apply builds both from the row itself.
                     if row.values[UNION_MEMBER]:
                         membership_changes.append((resident.number, None, True, self.today))
@@ -323,6 +320,7 @@ class RosterImporter(Importer):
                     if len(created_list) < NEW_WORKERS_SHOWN:
                         created_list.append(self._created_entry(row, resident))
                     continue
+                stored = dict(zip(_STORED_WORKER_FIELDS, found, strict=True))
                 wanted_worker = self._wanted_worker(row, resident)
                 wanted_job = self._wanted_employment(row)
                 seen_worker_ids.add(stored["pk"])
