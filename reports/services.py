@@ -257,9 +257,9 @@ def report_build(*, run_id: int) -> None:
 
 def _content(run: ReportRun) -> ReportContent:
 
-    # The worker figures once for the snapshot and the per-enterprise sheet (without a shared
-    # cache each call would compute them afresh).
-    workers = worker_figures(run.as_of, sets=True)
+    # The worker figures once for the snapshot and the per-enterprise sheet, computed for this
+    # run where its reads go (the replica when there is one), not from or into the cache.
+    workers = worker_figures(run.as_of, sets=True, uncached=True)
     period = report_period(run.kind, run.period)
     snapshot = report_snapshot(run.as_of, workers, start=period.start, end=period.end)
     # Each figure beside its target, the baseline and the year before, frozen with the run so

@@ -38,7 +38,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import Query
 
 from core.cache import drop_after_outage
@@ -134,10 +135,16 @@ def count_names(sets: bool = True) -> tuple[str, ...]:
     return COUNTS + tuple(n for s in _WORKER_SETS.values() for n in s.counts)
 
 
+def _reads() -> BaseDatabaseWrapper:
+    """Where the figures' raw SQL reads now, as the ORM's reads go (core.db_router): the
+    replica inside replica_reads() (a report build), else the primary."""
+    return connections[router.db_for_read(Employment)]
+
+
 def _in(column: str, values: tuple[str, ...]) -> tuple[str, list[Any]]:
     """`column` is one of `values`. PostgreSQL gets one array parameter: `IN ($1, $2)` would
     build an array for every row and doubles the time of the million-row pass."""
-    if connection.vendor == "postgresql":
+    if _reads().vendor == "postgresql":
         return "%s = ANY(%%s)" % column, [[str(v) for v in values]]
     return "%s IN (%s)" % (column, ", ".join(["%s"] * len(values))), [str(v) for v in values]
 
@@ -148,7 +155,7 @@ Column = tuple[str, list[Any]]  # an SQL value expression and its parameters
 def _in_ids(column: str, ids: list[int]) -> tuple[str, list[Any]]:
     """`column` is one of `ids`: one array parameter on PostgreSQL (thousands of parameters
     in several places of one statement take longer to plan than to run)."""
-    if connection.vendor == "postgresql":
+    if _reads().vendor == "postgresql":
         return "%s = ANY(%%s)" % column, [list(ids)]
     return "%s IN (%s)" % (column, ", ".join(["%s"] * len(ids))), list(ids)
 
@@ -282,7 +289,7 @@ def employment_active_sql(day: datetime.date, alias: str = "e") -> tuple[str, li
     query = Query(Employment)
     where = query.build_where(employment_active_on(day))
     where = where.relabeled_clone({query.get_initial_alias(): alias})
-    sql, params = query.get_compiler(connection=connection).compile(where)
+    sql, params = query.get_compiler(connection=_reads()).compile(where)
     return sql, list(params)
 
 
@@ -297,7 +304,7 @@ def _set_counts(day: datetime.date, index: int, worker_set: WorkerSet) -> list[t
     counts = "COUNT(*)"
     if worker_set.frontline_name:
         counts += ", SUM(CASE WHEN e.is_frontline THEN 1 ELSE 0 END)"
-    with connection.cursor() as cursor:
+    with _reads().cursor() as cursor:
         cursor.execute(
             "SELECT e.enterprise_id, %s FROM workers_employment e WHERE %s AND EXISTS"  # noqa: S608  # nosec B608 # fragments built here; values are parameters
             " (SELECT 1 FROM (%s) s%d WHERE s%d.worker_id = e.worker_id)"
@@ -334,7 +341,7 @@ def _row_counts(
     joins, join_params = _joins(day, extended, sets=False)
     active, active_params = employment_active_sql(day)
     sums = ", ".join("SUM(%s)" % sql for sql, _params in columns)
-    with connection.cursor() as cursor:
+    with _reads().cursor() as cursor:
         cursor.execute(
             "SELECT e.enterprise_id, %s%s WHERE %s GROUP BY e.enterprise_id"
             % (sums, joins, active),
@@ -366,7 +373,7 @@ def _multiple_job_rows(
     values = ", ".join(sql for sql, _params in columns)
     column_params = [p for _sql, params in columns for p in params]
     rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with _reads().cursor() as cursor:
         cursor.execute(
             "SELECT e.worker_id FROM workers_employment e WHERE %s"  # noqa: S608  # nosec B608 # fragments built here; values are parameters
             " GROUP BY e.worker_id HAVING COUNT(*) > 1" % active,
@@ -499,20 +506,30 @@ def figures_cached(key: str, compute: Callable[[], Any]) -> Any:
 
 
 def worker_figures(
-    day: datetime.date, groups: Iterable[str] = tuple(GROUPS), *, sets: bool = False
+    day: datetime.date,
+    groups: Iterable[str] = tuple(GROUPS),
+    *,
+    sets: bool = False,
+    uncached: bool = False,
 ) -> Figures:
     """{group: {key: {count name: n}}} for every name of `count_names(sets)`; the overall
     group has the single key None. Every group has only the keys with active workers on
     `day`. The registered sets (trained workers, awardees …) cost a pass each over their
     tables: only the report's figures and the skills page ask for them (`sets=True`); the
-    coverage dashboard does not."""
+    coverage dashboard does not.
+
+    Kept in the shared cache under the figures' version, a miss computed on the primary (a
+    replica behind the write that moved the version would keep old figures under the new
+    one). Without a shared cache, or with `uncached` (a report build: the period's figures,
+    asked once), they are computed where reads go: the replica inside replica_reads()."""
     seconds = settings.FIGURES_CACHE_SECONDS
-    if seconds:
+    if seconds and not uncached:
         version = cache.get_or_set(_VERSION_KEY, time.time_ns() // 1000, None)
         key = "figures:%s:%s%s" % (version, day.isoformat(), ":sets" if sets else "")
         figures = cache.get(key)
         if figures is None:
-            figures = _compute(day, sets=sets)
+            with primary_reads():
+                figures = _compute(day, sets=sets)
             cache.set(key, figures, timeout=seconds)
     else:
         figures = _compute(day, sets=sets)

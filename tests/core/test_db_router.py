@@ -284,6 +284,56 @@ def test_report_build_reads_its_figures_from_the_replica_and_writes_to_the_prima
     assert any("enterprises_enterprise" in q["sql"] for q in on_replica.captured_queries)
     assert _writes(on_replica.captured_queries) == []
     assert _writes(on_primary.captured_queries)  # the claim, the stages and the result
+    # The worker figures' own pass (raw SQL over the employments) as of the run's day ran on
+    # the replica too. (Other periods' live figures, for the comparisons, come through the
+    # reports cache: computed on the primary and kept, see reports/cache.py.)
+    assert _figure_passes(on_replica.captured_queries, run.as_of)
+    assert _figure_passes(on_primary.captured_queries, run.as_of) == []
+
+
+def _figure_passes(queries, day):
+    return [
+        q["sql"]
+        for q in queries
+        if "GROUP BY e.enterprise_id" in q["sql"] and day.isoformat() in q["sql"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_a_report_build_computes_its_figures_on_the_replica_even_with_a_shared_cache(settings):
+    """With the figures cache on, a dashboard's miss is computed on the primary and kept (a
+    lagging replica would keep old figures under the new version); a report build's are
+    computed on the replica for that run and never kept."""
+    from django.core.cache import cache
+
+    from workers.figures import worker_figures
+
+    settings.FIGURES_CACHE_SECONDS = 60
+    cache.clear()
+    quarter = last_complete_period("quarterly")
+    EmploymentFactory(enterprise=EnterpriseFactory(is_above_scale=True))
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+        replica_reads(),
+    ):
+        dashboard = worker_figures(quarter.as_of())
+    assert _figure_passes(on_primary.captured_queries, quarter.as_of())
+    assert _figure_passes(on_replica.captured_queries, quarter.as_of()) == []
+
+    run = ReportRun.objects.create(
+        kind=ReportRun.Kind.QUARTERLY, period=str(quarter), as_of=quarter.as_of(), version=1
+    )
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        report_build(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE, run.error
+    assert _figure_passes(on_replica.captured_queries, run.as_of)
+    assert _figure_passes(on_primary.captured_queries, run.as_of) == []
+    assert run.figures["kpis"]["workers_total"] == dashboard["overall"][None]["workers"] == 1
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
