@@ -112,6 +112,9 @@ class ImportRecord(models.Model):
     # When the 错误说明 file's build was queued or last started: one queued long ago and not
     # built was lost with its worker, and is queued again (import_annotated_sweep).
     annotated_queued_at = models.DateTimeField(_("错误说明文件排队时间"), null=True, blank=True)
+    # Builds of the 错误说明 file started: one that kills its worker again and again (and is
+    # delivered or queued again each time) is given up after a few.
+    annotated_attempts = models.PositiveSmallIntegerField(_("错误说明文件生成次数"), default=0)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

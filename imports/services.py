@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -637,7 +637,16 @@ def import_record_annotated(*, record: ImportRecord) -> File | str | None:
 def import_record_annotated_build(*, record_id: int) -> str | None:
     """Build an upload's 错误说明 file and store it beside its original; returns READY or
     UNUSABLE, None for an upload that has none. Safe to repeat: a second builder waits on the
-    row, then finds the file stored."""
+    row, then finds the file stored.
+
+    Each build is counted, and the count committed, before it starts: a build that kills its
+    worker (and is delivered or queued again) is given up as UNUSABLE after MAX_ATTEMPTS
+    instead of being tried forever."""
+    found = ImportRecord.objects.filter(pk=record_id).first()
+    if found is not None and found.file and not found.file.storage.exists(annotated_name(found)):
+        ImportRecord.objects.filter(pk=record_id).update(
+            annotated_attempts=F("annotated_attempts") + 1
+        )
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update(of=("self",)).filter(pk=record_id).first()
         if record is None or record.status != ImportRecord.Status.INVALID or not record.file:
@@ -646,7 +655,12 @@ def import_record_annotated_build(*, record_id: int) -> str | None:
             return record.annotated
         storage, name = record.file.storage, annotated_name(record)
         state = ImportRecord.Annotated.READY
-        if not storage.exists(name):
+        if not storage.exists(name) and record.annotated_attempts > MAX_ATTEMPTS:
+            logger.error(
+                "错误说明 file of import %s given up after %d builds", record_id, MAX_ATTEMPTS
+            )
+            state = ImportRecord.Annotated.UNUSABLE
+        elif not storage.exists(name):
             try:
                 _annotated_store(record, storage, name)
             except UnusableFile:

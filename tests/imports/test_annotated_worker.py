@@ -241,3 +241,39 @@ def test_a_file_that_cannot_be_annotated_says_so_on_the_page(
     assert WAITING not in page and 'id="download-annotated"' not in page
     assert client.get(progress_url).json()["annotated"] == "unusable"
     assert not record.file.storage.exists(annotated_name(record))
+
+
+def test_a_build_that_fails_every_time_is_given_up_after_a_few_and_not_queued_again(
+    client, settings, hr_user, enterprise, tmp_path, monkeypatch
+):
+    """A build that kills its worker, or fails on storage each time, would otherwise be
+    delivered and queued again forever: each start is counted before it runs."""
+    client.force_login(hr_user)
+    settings.IMPORT_ASYNC_FROM_BYTES = 1
+    record = post_upload(client, enterprise, invalid_roster(tmp_path))
+    import_record_validate(record_id=record.pk)
+    builds = []
+
+    def storage_down(*args, **kwargs):
+        builds.append(1)
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(services, "annotated_workbook_write", storage_down)
+    for _ in range(services.MAX_ATTEMPTS):
+        with pytest.raises(OSError):
+            services.import_record_annotated_build(record_id=record.pk)
+    assert len(builds) == services.MAX_ATTEMPTS
+    assert fresh(record).annotated_attempts == services.MAX_ATTEMPTS
+
+    assert services.import_record_annotated_build(record_id=record.pk) == "unusable"
+    assert len(builds) == services.MAX_ATTEMPTS  # not tried again
+    assert fresh(record).annotated == ImportRecord.Annotated.UNUSABLE
+    # Neither the sweeper nor a download queues it again; the page says it cannot be made.
+    ImportRecord.objects.filter(pk=record.pk).update(
+        annotated_queued_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert import_annotated_sweep() == 0
+    page_url, download_url, _progress = urls(record)
+    assert client.get(download_url).url == page_url
+    assert "无法为这个文件生成错误说明文件" in client.get(page_url).content.decode()
+    assert len(builds) == services.MAX_ATTEMPTS
