@@ -642,7 +642,7 @@ def import_record_annotated_build(*, record_id: int) -> str | None:
     Each build is counted, and the count committed, before it starts: a build that kills its
     worker (and is delivered or queued again) is given up as UNUSABLE after MAX_ATTEMPTS
     instead of being tried forever."""
-    found = ImportRecord.objects.filter(pk=record_id).first()
+    found = ImportRecord.objects.filter(pk=record_id, status=ImportRecord.Status.INVALID).first()
     if found is not None and found.file and not found.file.storage.exists(annotated_name(found)):
         ImportRecord.objects.filter(pk=record_id).update(
             annotated_attempts=F("annotated_attempts") + 1

@@ -277,3 +277,12 @@ def test_a_build_that_fails_every_time_is_given_up_after_a_few_and_not_queued_ag
     assert client.get(download_url).url == page_url
     assert "无法为这个文件生成错误说明文件" in client.get(page_url).content.decode()
     assert len(builds) == services.MAX_ATTEMPTS
+
+
+def test_an_upload_without_row_errors_counts_no_build(client, hr_user, enterprise, tmp_path):
+    client.force_login(hr_user)
+    content = write_xlsx(tmp_path / "good.xlsx", [row(n) for n in range(5)]).read_bytes()
+    record = post_upload(client, enterprise, content)
+    assert fresh(record).status != ImportRecord.Status.INVALID
+    assert services.import_record_annotated_build(record_id=record.pk) is None
+    assert fresh(record).annotated_attempts == 0
