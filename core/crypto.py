@@ -83,12 +83,15 @@ def blind_index(value: str) -> str:
 
 
 def blind_indexer() -> Callable[[str], str]:
-    """blind_index with the key looked up once, for a file's 10^5 values."""
-    key = _index_key()
-    digest = hmac.digest
+    """blind_index with the key looked up once, for a file's 10^5 values: one keyed HMAC
+    copied for each value (the key's pads are hashed once, not once per value)."""
+    keyed = hmac.new(_index_key(), digestmod="sha256")
+    fresh = keyed.copy
 
     def index(value: str) -> str:
-        return digest(key, str(value).strip().upper().encode(), "sha256").hex()
+        mac = fresh()
+        mac.update(str(value).strip().upper().encode())
+        return mac.hexdigest()
 
     return index
 

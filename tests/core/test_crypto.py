@@ -311,3 +311,15 @@ def test_a_file_of_values_sealed_at_once_each_with_its_own_nonce_and_readable_ba
     other = Worker._meta.get_field("id_number").sealer()("1380000000")
     with pytest.raises(crypto.DecryptionError):
         open_value(other)
+
+
+@pytest.mark.parametrize(
+    "value", ["33068319850309123x", " 33068319850309123X ", "13900001111", "", "张三"]
+)
+def test_the_digests_of_a_file_are_the_blind_index_of_each_value(value):
+    """imports digest a roster's 10^5 ID numbers with one blind_indexer: the same digest as
+    blind_index, so a worker is found whichever wrote the row."""
+    index = crypto.blind_indexer()
+    assert index(value) == crypto.blind_index(value)
+    assert index(value) == index(value)  # the keyed state is copied, never consumed
+    assert index("330683198503091234") != index(value)
