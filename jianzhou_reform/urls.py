@@ -3,6 +3,9 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+# The admin modules of every app (core.admin_config: not discovered at start-up).
+admin.autodiscover()
+
 admin.site.site_header = _("剡湖街道产业工人队伍建设改革管理平台")
 admin.site.site_title = _("剡湖街道产改平台")
 admin.site.index_title = _("登记管理")

@@ -3,12 +3,17 @@ import contextlib
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connections
 
 from core.roles import Role, roles_setup
 from jianzhou_reform.celery import app as celery_app
 from tests.factories import UserFactory
+
+# Tests that list the admin's registrations (admin.site._registry) collect them at import, before
+# any test loads the URLconf that discovers them in a running portal (core.admin_config).
+admin.autodiscover()
 
 
 @pytest.fixture(autouse=True)
