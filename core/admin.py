@@ -252,7 +252,21 @@ class ActorFilter(admin.RelatedFieldListFilter):
         return [(user.pk, person_name(user)) for user in actors]
 
 
-class _LogAdmin(admin.ModelAdmin):
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records the admin shows and never changes: they are written by the services (or by
+    nobody), so no add, change or delete here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _LogAdmin(ReadOnlyModelAdmin):
     """The two logs: Chinese labels for their codes, the raw code kept as a tooltip and on the
     detail page for support; nobody writes them by hand."""
 
@@ -274,15 +288,6 @@ class _LogAdmin(admin.ModelAdmin):
         return format_html(
             "<pre>{}</pre>", json.dumps(obj.detail, ensure_ascii=False, indent=2, default=str)
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditLog)

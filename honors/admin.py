@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin, user_column
+from core.admin import ReadOnlyModelAdmin, ServiceModelAdmin, user_column
 from honors.models import (
     CraftsmanCriterion,
     CraftsmanPoolChange,
@@ -229,7 +229,7 @@ class NominationRoundAdmin(ServiceModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ReadOnlyModelAdmin):
     """Nominations, read-only: HR write them on their pages, staff review them on the round's
     page. The attachment opens through the portal's download (its original name)."""
 
@@ -267,15 +267,6 @@ class NominationAdmin(admin.ModelAdmin):
             reverse("honors:nomination_attachment", args=[obj.pk]),
             obj.attachment_name,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- the craftsman pool and innovation studios ------------------------------------------------

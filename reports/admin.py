@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import user_column
+from core.admin import ReadOnlyModelAdmin, user_column
 from core.periods import Quarter
 from core.services import record_delete
 from reports.models import (
@@ -122,7 +122,7 @@ class ReportDownloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportNarrative)
-class ReportNarrativeAdmin(admin.ModelAdmin):
+class ReportNarrativeAdmin(ReadOnlyModelAdmin):
     """The written progress section's versions, read-only: staff write and publish them on the
     report pages (reports.services.report_narrative_save / _publish), where a published version
     is never edited but followed by the next one."""
@@ -156,15 +156,6 @@ class ReportNarrativeAdmin(admin.ModelAdmin):
         "published_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- targets and the baseline (issue 15): staff only, written through the services ------------

@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceModelAdmin, user_column, year_filter
+from core.admin import ReadOnlyModelAdmin, ServiceModelAdmin, user_column, year_filter
 from core.templatetags.portal import percent, yuan
 from imports.admin import ExportColumn, XlsxExportMixin
 from training.models import (
@@ -158,7 +158,7 @@ def _money_column(field: str, label: Any) -> Any:
 
 
 @admin.register(FundRuleChange)
-class FundRuleChangeAdmin(admin.ModelAdmin):
+class FundRuleChangeAdmin(ReadOnlyModelAdmin):
     list_display = [
         "year",
         "extraction_rate",
@@ -170,15 +170,6 @@ class FundRuleChangeAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     list_select_related = ["changed_by"]
     changed_by_name = user_column(FundRuleChange, "changed_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FundDeclarationVersionInline(admin.TabularInline):

@@ -666,9 +666,9 @@ class RosterImporter(Importer):
         )
 
     def _optional_columns(
-        self, fields: dict[str, str], order: tuple[str, ...], defaults: dict[str, Any]
+        self, model: Any, fields: dict[str, str], order: tuple[str, ...]
     ) -> list[tuple[str | None, Any, Any]]:
-        """For each model field in `order` that a file column may fill (`fields`: column →
+        """For each field of `model` in `order` that a file column may fill (`fields`: column →
         field): (the column, or None when this file lacks it; the value a blank cell gives,
         as _wanted_worker/_wanted_employment give it; the model's default)."""
         column_of = {field: column for column, field in fields.items()}
@@ -676,7 +676,7 @@ class RosterImporter(Importer):
             (
                 column_of[field] if column_of[field] in self.columns_present else None,
                 _EMPTY.get(field, ""),
-                defaults[field],
+                concrete_field(model, field).get_default(),
             )
             for field in order
         ]
@@ -691,26 +691,28 @@ class RosterImporter(Importer):
         data = plan.data
         today = self.today
         digests = self.digests
-        # The optional columns, in _WORKER_OPTIONAL order: (file column or None when the file
-        # has no such column, the value of a blank cell, the model's default).
-        worker_defaults = {f: concrete_field(Worker, f).get_default() for f in _WORKER_OPTIONAL}
-        worker_optional = self._optional_columns(_WORKER_FIELDS, _WORKER_OPTIONAL, worker_defaults)
+        # The optional columns, in _WORKER_OPTIONAL order (see _optional_columns).
+        worker_optional = self._optional_columns(Worker, _WORKER_FIELDS, _WORKER_OPTIONAL)
 
         def worker_row(row: ParsedRow) -> list[Any]:
             values = row.values
             resident: ResidentId = values[ID_NUMBER]
             number = resident.number
             member = values[UNION_MEMBER]
-            out = [number, digests[number], values[NAME], resident.sex, resident.birth_date]
-            for column, empty, default in worker_optional:
-                if column is None:
-                    out.append(default)
-                else:
-                    value = values.get(column)
-                    out.append(empty if value is None else value)
             # A new worker: a member joins today (self._membership(None, member)).
-            out += [member, today if member else None, None, stamp, stamp]
-            return out
+            return [
+                number,
+                digests[number],
+                values[NAME],
+                resident.sex,
+                resident.birth_date,
+                *_optional_values(values, worker_optional),
+                member,
+                today if member else None,
+                None,
+                stamp,
+                stamp,
+            ]
 
         def number(row: ParsedRow) -> str:
             return row.values[ID_NUMBER].number
@@ -733,30 +735,20 @@ class RosterImporter(Importer):
             new_ids = {number(row): pk for pk, row in zip(allocated, new_workers, strict=True)}
         _update(Worker, data["worker_updates"], stamp)
 
-        job_defaults = {
-            f: concrete_field(Employment, f).get_default() for f in _EMPLOYMENT_OPTIONAL
-        }
-        job_optional = self._optional_columns(
-            _EMPLOYMENT_FIELDS, _EMPLOYMENT_OPTIONAL, job_defaults
-        )
+        job_optional = self._optional_columns(Employment, _EMPLOYMENT_FIELDS, _EMPLOYMENT_OPTIONAL)
         enterprise_id = self.enterprise.pk
 
         def job_row(row: ParsedRow, pk: int | None) -> list[Any]:
             values = row.values
-            out = [
+            return [
                 new_ids[values[ID_NUMBER].number] if pk is None else pk,
                 enterprise_id,
                 values[FRONTLINE],
                 values[HIRE_DATE],
+                *_optional_values(values, job_optional),
+                stamp,
+                stamp,
             ]
-            for column, empty, default in job_optional:
-                if column is None:
-                    out.append(default)
-                else:
-                    value = values.get(column)
-                    out.append(empty if value is None else value)
-            out += [stamp, stamp]
-            return out
 
         insert_rows(
             Employment,
@@ -798,6 +790,16 @@ _WORKER_NEW_COLUMNS = (
     "union_left_on",
 )
 _EMPLOYMENT_OPTIONAL = ("position", "contract_type")
+
+
+def _optional_values(
+    values: dict[str, Any], optional: list[tuple[str | None, Any, Any]]
+) -> list[Any]:
+    """A new row's optional fields (RosterImporter._optional_columns) from its parsed values."""
+    return [
+        default if column is None else (empty if (value := values.get(column)) is None else value)
+        for column, empty, default in optional
+    ]
 
 
 def _worker_ids(numbers: list[str], digests: dict[str, str]) -> dict[str, int]:

@@ -267,10 +267,9 @@ def _writes(queries):
     ]
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
-def test_report_build_reads_its_figures_from_the_replica_and_writes_to_the_primary():
-    quarter = last_complete_period("quarterly")
-    EmploymentFactory(enterprise=EnterpriseFactory(is_above_scale=True))
+def _build_report(quarter):
+    """The quarter's report built as the reports worker builds it: (the run, the queries on
+    the replica, the queries on the primary)."""
     run = ReportRun.objects.create(
         kind=ReportRun.Kind.QUARTERLY, period=str(quarter), as_of=quarter.as_of(), version=1
     )
@@ -280,6 +279,14 @@ def test_report_build_reads_its_figures_from_the_replica_and_writes_to_the_prima
     ):
         report_build(run_id=run.pk)
     run.refresh_from_db()
+    return run, on_replica, on_primary
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_report_build_reads_its_figures_from_the_replica_and_writes_to_the_primary():
+    quarter = last_complete_period("quarterly")
+    EmploymentFactory(enterprise=EnterpriseFactory(is_above_scale=True))
+    run, on_replica, on_primary = _build_report(quarter)
     assert run.status == ReportRun.Status.DONE, run.error
     assert any("enterprises_enterprise" in q["sql"] for q in on_replica.captured_queries)
     assert _writes(on_replica.captured_queries) == []
@@ -321,15 +328,7 @@ def test_a_report_build_computes_its_figures_on_the_replica_even_with_a_shared_c
     assert _figure_passes(on_primary.captured_queries, quarter.as_of())
     assert _figure_passes(on_replica.captured_queries, quarter.as_of()) == []
 
-    run = ReportRun.objects.create(
-        kind=ReportRun.Kind.QUARTERLY, period=str(quarter), as_of=quarter.as_of(), version=1
-    )
-    with (
-        CaptureQueriesContext(connections[REPLICA]) as on_replica,
-        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
-    ):
-        report_build(run_id=run.pk)
-    run.refresh_from_db()
+    run, on_replica, on_primary = _build_report(quarter)
     assert run.status == ReportRun.Status.DONE, run.error
     assert _figure_passes(on_replica.captured_queries, run.as_of)
     assert _figure_passes(on_primary.captured_queries, run.as_of) == []

@@ -14,6 +14,7 @@ from core.choices import PoliticalStatus, Sex, SkillLevel
 from tests import spreadsheets
 from tests.commands import run_json_command
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory, make_id_number
+from workers.importers import ROSTER_DATASET
 from workers.models import Employment, Worker
 
 pytestmark = pytest.mark.django_db
@@ -214,20 +215,8 @@ def test_unknown_enterprise_is_exit_2(tmp_path):
     assert not Worker.objects.exists()
 
 
-FULL_HEADER = [
-    "姓名",
-    "身份证号",
-    "手机号码",
-    "岗位",
-    "是否一线职工",
-    "职业技能等级",
-    "政治面貌",
-    "是否工会会员",
-    "入职日期",
-    "劳动合同类型",
-    "学历",
-    "备注",
-]
+# Every column of the template but 性别 and 出生日期, which the ID number gives.
+FULL_HEADER = [c.name for c in ROSTER_DATASET.columns if c.name not in ("性别", "出生日期")]
 
 
 def full_row(n: int, **overrides) -> list:
