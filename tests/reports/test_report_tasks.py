@@ -3,7 +3,6 @@ workbook read back with openpyxl, and a second run (issue 6)."""
 
 import datetime
 import io
-import time
 
 import openpyxl
 import pytest
@@ -13,18 +12,14 @@ from reports.selectors import last_complete_period
 from reports.tasks import report_build_task, report_scheduled_task
 from tests.factories import EmploymentFactory, EnterpriseFactory, WorkerFactory
 from tests.reports.summary import summary_by_key
+from tests.workers.test_roster_tasks import wait_for as roster_wait_for
 
 
 def wait_for(predicate, timeout: float = 120.0, what: str = "condition"):
     """Poll gently: on SQLite (development) the test database is shared in memory and a read
-    at the wrong moment makes the worker's write fail and retry with backoff."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError("timed out waiting for %s" % what)
+    at the wrong moment makes the worker's write fail and retry with backoff (or this read
+    fail, which the roster tests' wait_for takes as not yet)."""
+    return roster_wait_for(predicate, timeout=timeout, what=what, every=0.5)
 
 
 def done_runs():

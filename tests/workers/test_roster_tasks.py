@@ -57,7 +57,7 @@ def many_rows(count: int, **overrides) -> list[list]:
     ]
 
 
-def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
+def wait_for(predicate, timeout: float = 60.0, what: str = "condition", every: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -71,7 +71,7 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
             value = None
         if value:
             return value
-        time.sleep(0.05)
+        time.sleep(every)
     raise AssertionError("timed out waiting for %s" % what)
 
 
