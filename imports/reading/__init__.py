@@ -14,12 +14,18 @@ exception reaches Python). So every file is checked *before* calamine sees it:
 * .xls files get the same treatment from their BIFF records, after a validating read of the OLE2
   container (calamine's own reader loops forever on cyclic sector chains).
 
+A large .xlsx is parsed by calamine in a forked child while this process pre-scans it
+(`forked`): the child, bounded in memory, is killed unread when a check fails, and its rows are
+taken only once every check has passed; calamine never runs on an unchecked file in the process
+that serves.
+
 The pre-scans mirror what calamine 0.37 actually does (self-closing cells carry no value, the last
 `r` attribute wins, ODS repeats are capped at 16,384 columns …); where mirroring is uncertain they
 err on the side of refusing. Cell values are returned raw; imports.cells normalises them.
 
 The package follows the parsers: `detect` (loading, format detection), `csv_text`, `containers`
 (zip checks, streaming unzip), `xlsx`, `ods`, `ole` (.xls), `sheets` (sheet choice and rows),
+`forked` (calamine's parse in a child),
 with the limits and the user-facing messages in `limits` and `messages`. The limits are read
 where they are checked, so a test that changes one patches that module.
 """

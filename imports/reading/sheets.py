@@ -3,6 +3,7 @@ pre-scans share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -64,25 +65,32 @@ _NO_CELLS: list[object] = []
 def sheet_from_calamine(
     workbook: CalamineWorkbook, chosen: str, hidden: list[str], others: list[str]
 ) -> Sheet:
-    sheet = workbook.get_sheet_by_name(chosen)
-    rows: list[tuple[int, list[object]]] = []
-    start = sheet.start
-    if start is not None:
-        # to_python() starts at the first used cell; .start says where that is.
-        first_row, first_col = start
-        pad: list[object] = [None] * first_col
-        # A fresh list of fresh lists that only this function holds, so widening the cell type
-        # (list is invariant) is safe; the rows are handed on as list[object] without copying.
-        grid = cast("list[list[object]]", sheet.to_python(skip_empty_area=True))
-        del sheet
-        for offset, raw in enumerate(grid):
-            grid[offset] = _NO_CELLS  # free as we go: only the rows kept stay in memory
-            if "" in raw:  # calamine gives "" for an empty cell
-                raw = [None if v == "" else v for v in raw]
-            row = keep_row(raw)
-            if row is None:
-                continue
-            rows.append((first_row + offset + 1, pad + row if first_col else row))
-            if len(rows) > MAX_ROWS:
-                raise UnusableFile(MSG_ROWS % {"sheet": chosen})
+    rows = list(calamine_rows(workbook, chosen))
     return Sheet(name=chosen, rows=rows, hidden_sheets=hidden, other_visible_sheets=others)
+
+
+def calamine_rows(workbook: CalamineWorkbook, chosen: str) -> Iterator[tuple[int, list[object]]]:
+    """The sheet's rows that are not blank: (Excel row number, cells), one at a time."""
+    sheet = workbook.get_sheet_by_name(chosen)
+    start = sheet.start
+    if start is None:
+        return
+    # to_python() starts at the first used cell; .start says where that is.
+    first_row, first_col = start
+    pad: list[object] = [None] * first_col
+    # A fresh list of fresh lists that only this function holds, so widening the cell type
+    # (list is invariant) is safe; the rows are handed on as list[object] without copying.
+    grid = cast("list[list[object]]", sheet.to_python(skip_empty_area=True))
+    del sheet
+    kept = 0
+    for offset, raw in enumerate(grid):
+        grid[offset] = _NO_CELLS  # free as we go: only the rows kept stay in memory
+        if "" in raw:  # calamine gives "" for an empty cell
+            raw = [None if v == "" else v for v in raw]
+        row = keep_row(raw)
+        if row is None:
+            continue
+        kept += 1
+        if kept > MAX_ROWS:
+            raise UnusableFile(MSG_ROWS % {"sheet": chosen})
+        yield (first_row + offset + 1, pad + row if first_col else row)

@@ -18,6 +18,7 @@ from typing import TypedDict
 from python_calamine import CalamineWorkbook
 
 from imports.reading.containers import Unzipper, expat_parser, feed, local_name
+from imports.reading.forked import ForkedParse
 from imports.reading.limits import (
     CHUNK,
     MAX_CELL_CHARS,
@@ -52,25 +53,37 @@ def read_xlsx(
     is_sheet_part = {key for _, key in sheet_parts}
 
     shared: _SharedStrings | None = None
-    scans: dict[str, _FastSheetScan] = {}
-    for key, info in index.items():
-        if key in read_keys:
-            continue
-        if key == sst_key:
-            shared = _fast_shared_strings(unzip.chunks(info))
-            if shared is None:  # unusual markup: measure it with a real XML parser
-                shared = _scan_shared_strings(unzip.chunks(info, count=False))
-        else:
-            # Any part could be the one a sheet points to; the scan also checks its real size.
-            scans[key] = _fast_scan(unzip.chunks(info))
+    if sst_key in index and sst_key not in read_keys:
+        shared = _fast_shared_strings(unzip.chunks(index[sst_key]))
+        if shared is None:  # unusual markup: measure it with a real XML parser
+            shared = _scan_shared_strings(unzip.chunks(index[sst_key], count=False))
+    parts = {key: info for key, info in index.items() if key not in read_keys and key != sst_key}
 
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    chosen, hidden, others = choose_sheet(workbook.sheets_metadata, preferred)
-    keys = [key for name, key in sheet_parts if name == chosen and key in scans]
-    for key in keys or list(scans):  # not knowing which part calamine reads: guard them all
-        label = chosen if key in is_sheet_part else str(SOME_SHEET)
-        _guard_xlsx_sheet(unzip, index[key], scans[key], shared, label)
-    return sheet_from_calamine(workbook, chosen, hidden, others)
+    # calamine's parse starts in a child while the parts are scanned here (imports.reading.forked);
+    # its rows are taken only once every check below has passed.
+    forked = ForkedParse.start(data, preferred, sum(info.file_size for info in parts.values()))
+    try:
+        # Any part could be the one a sheet points to; the scan also checks its real size.
+        scans = {key: _fast_scan(unzip.chunks(info)) for key, info in parts.items()}
+        names = forked.metadata() if forked else None
+        workbook = None
+        if names is None:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            names = choose_sheet(workbook.sheets_metadata, preferred)
+        chosen = names[0]
+        keys = [key for name, key in sheet_parts if name == chosen and key in scans]
+        for key in keys or list(scans):  # not knowing which part calamine reads: guard them all
+            label = chosen if key in is_sheet_part else str(SOME_SHEET)
+            _guard_xlsx_sheet(unzip, index[key], scans[key], shared, label)
+        sheet = forked.sheet() if forked and workbook is None else None
+        if sheet is None:
+            if workbook is None:
+                workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = sheet_from_calamine(workbook, *names)
+        return sheet
+    finally:
+        if forked:
+            forked.close()
 
 
 _TAG_END_OR_QUOTE = re.compile(rb"[>\"']")
