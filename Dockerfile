@@ -54,6 +54,10 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 # The code stays owned by root: the portal user can read it but not modify it.
 COPY . .
+# Its bytecode is compiled once, here: with PYTHONDONTWRITEBYTECODE and read-only code, every
+# process (each gunicorn and Celery worker, each manage.py command) would otherwise compile the
+# portal's modules again when it starts.
+RUN python -m compileall -q /app
 
 # collectstatic needs settings that import cleanly with DEBUG=false, which requires a
 # SECRET_KEY and a PERSONAL_DATA_KEY. The dummy keys below exist only in this RUN's environment:
