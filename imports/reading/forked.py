@@ -35,7 +35,7 @@ from imports.reading.sheets import Sheet, calamine_rows, choose_sheet
 FORK_ABOVE_BYTES = 4 * 1024 * 1024
 
 # What the child may allocate beyond what it had at fork time. The largest sheet the checks let
-# through needs well under half of it (MAX_CELLS cells of 32 bytes in calamine and again as
+# through needs about 1.2 GB (MAX_CELLS cells of 32 bytes in calamine and about twice that as
 # Python objects, MAX_TEXT_BYTES of text in each); a file the scans are about to refuse cannot
 # take more than this before it is killed.
 CHILD_DATA_BUDGET = 3 * 1024**3
@@ -112,7 +112,7 @@ class ForkedParse:
                 raise UnusableFile(message[1])
             if message == ("end", len(rows)):
                 break
-            if message[0] != "rows" or len(message) != 2 or not isinstance(message[1], list):
+            if message[0] != "rows" or len(message) != 2 or not _are_rows(message[1]):
                 return None
             rows += message[1]
         self._finished = True
@@ -142,6 +142,14 @@ class ForkedParse:
             if message[0] != "refused" or (len(message) == 2 and isinstance(message[1], str)):
                 return message
         return None
+
+
+def _are_rows(value: object) -> bool:
+    """(Excel row number, cells) pairs, as calamine_rows yields them."""
+    return isinstance(value, list) and all(
+        type(row) is tuple and len(row) == 2 and type(row[0]) is int and type(row[1]) is list
+        for row in value
+    )
 
 
 def _child(fd: int, data: bytes, preferred: str) -> NoReturn:

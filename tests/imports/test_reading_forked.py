@@ -164,14 +164,25 @@ def test_a_child_cannot_allocate_more_than_its_budget(monkeypatch):
     assert os.waitstatus_to_exitcode(status) == 0
 
 
-def test_the_childs_messages_may_hold_only_plain_values_and_dates():
+def parse_of(*messages: object) -> ForkedParse:
+    """A ForkedParse reading `messages` as if a child had sent them."""
     read_end, write_end = os.pipe()
     with os.fdopen(write_end, "wb") as out:
-        pickle.dump(("sheet", "花名册", [], []), out)
-        pickle.dump(("rows", [(1, [datetime.date(2024, 1, 1), 1.5, None])]), out)
-        pickle.dump(("rows", [(2, [os.system])]), out)
-    parse = ForkedParse(pid=-1, stream=os.fdopen(read_end, "rb"))
+        for message in messages:
+            pickle.dump(message, out)
+    return ForkedParse(pid=-1, stream=os.fdopen(read_end, "rb"))
+
+
+def test_the_childs_messages_may_hold_only_plain_values_and_dates():
+    names = ("sheet", "花名册", [], [])
+    good = [(1, [datetime.date(2024, 1, 1), 1.5, None, "张三", True])]
+    parse = parse_of(names, ("rows", good), ("end", 1))
     assert parse.metadata() == ("花名册", [], [])
-    assert parse._receive() == ("rows", [(1, [datetime.date(2024, 1, 1), 1.5, None])])
-    assert parse._receive() is None  # os.system is not a cell value
+    assert parse.sheet() == sheets.Sheet("花名册", good, [], [])
     parse._stream.close()
+
+    for bad in ([(2, [os.system])], [[2, ["不是一行"]]], [(2, "不是一行")]):
+        parse = parse_of(names, ("rows", good), ("rows", bad), ("end", 2))
+        assert parse.metadata() is not None
+        assert parse.sheet() is None  # then this process parses the file itself
+        parse._stream.close()
