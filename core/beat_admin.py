@@ -37,6 +37,7 @@ TASK_LABELS = {
     "reports.tasks.report_build_task": _("生成改革进展报告"),
     "reports.tasks.report_scheduled_task": _("定时生成改革进展报告"),
     "reports.tasks.reports_sweep_task": _("补发未送出的报告请求"),
+    "reports.tasks.report_figures_warm_task": _("预先计算改革进展数据"),
     "unions.tasks.figures_warm_task": _("预先计算工会覆盖数据"),
 }
 

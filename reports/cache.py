@@ -15,6 +15,7 @@ replayed the write that moved the version would otherwise store old figures unde
 """
 
 import datetime
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,8 @@ from django.utils import timezone
 from core.cache import drop_after_outage
 from core.db_router import primary_reads
 from core.signals import rows_written
+
+logger = logging.getLogger(__name__)
 
 # The apps whose tables `reports.selectors.report_figures` reads.
 SOURCE_APPS = ("enterprises", "workers", "unions", "training", "honors", "party", "compliance")
@@ -48,11 +51,35 @@ def _bump() -> None:
 def report_figures_changed(**kwargs: Any) -> None:
     """A table the report figures read changed: the cached figures are out of date, now (this
     transaction's own reads) and again when it commits (a figure computed meanwhile from the
-    uncommitted state is not kept under the new version)."""
+    uncommitted state is not kept under the new version). After the commit a Celery worker
+    computes the officials' page's figures afresh (`FIGURES_WARM`), once for a burst of
+    writes: at a city's size they take tens of seconds, which no official should wait."""
     if not settings.FIGURES_CACHE_SECONDS:
         return
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_committed)
+
+
+_WARM_QUEUED_KEY = "report-figures:warm-queued"
+
+
+def _committed() -> None:
+    _bump()
+    if not settings.FIGURES_WARM or not cache.add(_WARM_QUEUED_KEY, 1, timeout=300):
+        return
+    from reports.tasks import report_figures_warm_task
+
+    try:
+        # A few seconds later: the other writes of the same burst have committed by then.
+        report_figures_warm_task.apply_async(countdown=3)
+    except Exception:  # the broker is down: the next view computes the figures itself
+        cache.delete(_WARM_QUEUED_KEY)
+        logger.warning("report figures warm-up not queued", exc_info=True)
+
+
+def warm_started() -> None:
+    """A warm-up begins: a write from now on queues the next one."""
+    cache.delete(_WARM_QUEUED_KEY)
 
 
 def _m2m_changed(*, sender: Any, action: str, **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from core.rates import rate
 from core.roles import Role, has_role, is_sub_district_staff
 from core.services import audit_record, record_save
 from enterprises.models import Enterprise
+from reports.cache import warm_started
 from reports.docx import progress_docx
 from reports.models import (
     BaselinePeriod,
@@ -31,6 +32,7 @@ from reports.narrative import clean_text, narrative_published, task_feedback_tex
 from reports.selectors import (
     fund_year_of,
     last_complete_period,
+    quarter_report,
     report_figures,
     report_period,
     report_snapshot,
@@ -38,6 +40,7 @@ from reports.selectors import (
 from reports.targets import (
     baseline_period_check,
     figure_comparisons,
+    quarter_comparisons,
     target_keys,
     target_value_check,
 )
@@ -79,6 +82,17 @@ def report_period_open(*, kind: str, period: str, today: datetime.date | None = 
     if requested.start > (today or timezone.localdate()):
         raise ValidationError(_not_started_message(requested), code="period_not_started")
     return requested
+
+
+def report_figures_warm(*, today: datetime.date | None = None) -> None:
+    """What the officials' page shows when it opens, computed into the cache (reports.cache):
+    the current quarter's live figures and those of its comparison periods that have no built
+    report. A Celery worker runs it after writes; without a shared cache it does nothing."""
+    if not settings.FIGURES_CACHE_SECONDS:
+        return
+    warm_started()
+    today = today or timezone.localdate()
+    quarter_comparisons(quarter_report(str(Quarter.of(today)), today))
 
 
 def _not_ended_message(period: Period) -> str:

@@ -18,6 +18,7 @@ ROUTES = {
     "reports.tasks.report_build_task": "reports",
     "reports.tasks.report_scheduled_task": "reports",
     "reports.tasks.reports_sweep_task": "reports",
+    "reports.tasks.report_figures_warm_task": "reports",
     "unions.tasks.figures_warm_task": "celery",
 }
 

@@ -3,15 +3,19 @@ tables: a save, a delete, a many-to-many change, a bulk write; the officials' pa
 from the cache while nothing changed."""
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import Quarter
 from imports.bulk import insert_rows
 from reports.selectors import live_report_figures, report_figures
+from reports.services import report_figures_warm
 from tests.factories import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -20,6 +24,7 @@ from tests.factories import (
     UnionCoverageFactory,
     WorkerFactory,
 )
+from tests.workers.test_roster_tasks import wait_for
 from workers.models import Employment
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +99,47 @@ def test_without_a_shared_cache_every_view_computes(client, official_user, setti
     with CaptureQueriesContext(connection) as again:
         client.get(reverse("reports:figures"))
     assert "enterprises_enterprise" in " ".join(q["sql"] for q in again.captured_queries)
+
+
+def test_a_write_has_a_worker_compute_the_officials_figures_into_the_cache(worker_thread, settings):
+    """The officials' page as it opens (the live quarter, and its comparison periods without a
+    built report) is computed by a Celery worker after a write, not by the next official."""
+    settings.FIGURES_CACHE_SECONDS = 600
+    settings.FIGURES_WARM = True
+    today = timezone.localdate()
+    year_before = Quarter.of(today)
+    year_before = Quarter(year_before.year - 1, year_before.number).as_of(today)
+    EnterpriseFactory()  # committed at once: a Celery task warms the cache
+
+    def cached(as_of):
+        version = cache.get("report-figures:version")
+        return cache.get("report-figures:%s:%s:%s" % (version, as_of.isoformat(), today))
+
+    figures = wait_for(lambda: cached(today), timeout=30, what="today's figures in the cache")
+    assert figures == report_figures(as_of=today) and figures["enterprises_total"] == 1
+    earlier = wait_for(lambda: cached(year_before), timeout=30, what="the year before's")
+    assert earlier == report_figures(as_of=year_before)
+
+
+def test_without_a_shared_cache_nothing_is_warmed(settings, django_capture_on_commit_callbacks):
+    settings.FIGURES_CACHE_SECONDS = 0
+    settings.FIGURES_WARM = True
+    with mock.patch("reports.tasks.report_figures_warm_task.apply_async") as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            EnterpriseFactory()
+    assert not queued.called
+
+
+def test_a_burst_of_writes_queues_one_warm_up(cached, settings, django_capture_on_commit_callbacks):
+    settings.FIGURES_WARM = True
+    cache.delete("report-figures:warm-queued")
+    with mock.patch("reports.tasks.report_figures_warm_task.apply_async") as queued:
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                EnterpriseFactory()
+        assert queued.call_count == 1
+        report_figures_warm()  # the worker starts: the next write queues the next one
+        with django_capture_on_commit_callbacks(execute=True):
+            EnterpriseFactory()
+        assert queued.call_count == 2
+    cache.delete("report-figures:warm-queued")
