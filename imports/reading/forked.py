@@ -21,7 +21,6 @@ import io
 import itertools
 import os
 import pickle  # nosec B403 # only our own child's output, through _Unpickler's allow-list
-import resource
 import signal
 from typing import IO, Any, NoReturn
 
@@ -189,6 +188,8 @@ def _child(fd: int, data: bytes, preferred: str) -> NoReturn:
 
 def _limit_data() -> None:
     """Bound the child's heap (and anonymous mappings: Linux counts them in RLIMIT_DATA)."""
+    import resource  # POSIX only, like fork: imported where it is used
+
     try:
         with open("/proc/self/status", "rb") as status:
             line = next(line for line in status if line.startswith(b"VmData:"))
