@@ -70,6 +70,21 @@ _circuits: dict[str, _Circuit] = {}
 _circuits_lock = threading.Lock()
 
 
+def queue_once(key: str, send: Callable[[], object], *, what: str) -> None:
+    """Queue a warm-up task with `send()` unless one is queued already under `key` (a burst of
+    writes queues one; the task deletes `key` as it starts, so a later write queues the next).
+    With the broker down nothing is queued: the next view computes what the task would have."""
+    from django.core.cache import cache
+
+    if not cache.add(key, 1, timeout=300):
+        return
+    try:
+        send()
+    except Exception:
+        cache.delete(key)
+        logger.warning("%s not queued", what, exc_info=True)
+
+
 def _circuit_for(location: str) -> _Circuit:
     with _circuits_lock:
         return _circuits.setdefault(location, _Circuit())

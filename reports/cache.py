@@ -15,7 +15,6 @@ replayed the write that moved the version would otherwise store old figures unde
 """
 
 import datetime
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,11 +26,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from core.cache import drop_after_outage
+from core.cache import drop_after_outage, queue_once
 from core.db_router import primary_reads
 from core.signals import rows_written
-
-logger = logging.getLogger(__name__)
 
 # The apps whose tables `reports.selectors.report_figures` reads.
 SOURCE_APPS = ("enterprises", "workers", "unions", "training", "honors", "party", "compliance")
@@ -65,16 +62,15 @@ _WARM_QUEUED_KEY = "report-figures:warm-queued"
 
 def _committed() -> None:
     _bump()
-    if not settings.FIGURES_WARM or not cache.add(_WARM_QUEUED_KEY, 1, timeout=300):
-        return
+    if settings.FIGURES_WARM:
+        queue_once(_WARM_QUEUED_KEY, _send_warm_up, what="report figures warm-up")
+
+
+def _send_warm_up() -> None:
     from reports.tasks import report_figures_warm_task
 
-    try:
-        # A few seconds later: the other writes of the same burst have committed by then.
-        report_figures_warm_task.apply_async(countdown=3)
-    except Exception:  # the broker is down: the next view computes the figures itself
-        cache.delete(_WARM_QUEUED_KEY)
-        logger.warning("report figures warm-up not queued", exc_info=True)
+    # A few seconds later: the other writes of the same burst have committed by then.
+    report_figures_warm_task.apply_async(countdown=3)
 
 
 def warm_started() -> None:

@@ -29,7 +29,6 @@ than the data it was computed from.
 """
 
 import datetime
-import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -42,7 +41,7 @@ from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import Query
 
-from core.cache import drop_after_outage
+from core.cache import drop_after_outage, queue_once
 from core.choices import (
     HIGH_SKILLED_LEVELS,
     HIGH_SKILLED_RANK,
@@ -85,7 +84,6 @@ COUNTS = (
 
 Figures = dict[str, dict[Any, dict[str, int]]]
 SqlWithParams = tuple[str, list[Any]]
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -467,16 +465,15 @@ _WARM_QUEUED_KEY = "figures:warm-queued"
 
 def _committed() -> None:
     _bump()
-    if not settings.FIGURES_WARM or not cache.add(_WARM_QUEUED_KEY, 1, timeout=300):
-        return
+    if settings.FIGURES_WARM:
+        queue_once(_WARM_QUEUED_KEY, _send_warm_up, what="figures warm-up")
+
+
+def _send_warm_up() -> None:
     from workers.tasks import figures_warm_task
 
-    try:
-        # A few seconds later: the other writes of the same burst have committed by then.
-        figures_warm_task.apply_async(countdown=3)
-    except Exception:  # the broker is down: the next view computes the figures itself
-        cache.delete(_WARM_QUEUED_KEY)
-        logger.warning("figures warm-up not queued", exc_info=True)
+    # A few seconds later: the other writes of the same burst have committed by then.
+    figures_warm_task.apply_async(countdown=3)
 
 
 def figures_warm(day: datetime.date) -> None:
