@@ -143,3 +143,21 @@ def test_a_burst_of_writes_queues_one_warm_up(cached, settings, django_capture_o
             EnterpriseFactory()
         assert queued.call_count == 2
     cache.delete("report-figures:warm-queued")
+
+
+def test_with_the_broker_down_the_write_succeeds_and_the_next_one_tries_again(
+    cached, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.FIGURES_WARM = True
+    cache.delete("report-figures:warm-queued")
+    with mock.patch(
+        "reports.tasks.report_figures_warm_task.apply_async", side_effect=ConnectionError
+    ) as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            EnterpriseFactory()
+        tried = queued.call_count
+        assert tried and "report figures warm-up not queued" in caplog.text
+        with django_capture_on_commit_callbacks(execute=True):
+            EnterpriseFactory()
+        assert queued.call_count > tried  # nothing was left claiming a warm-up is queued
+    cache.delete("report-figures:warm-queued")
