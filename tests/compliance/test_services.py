@@ -7,17 +7,16 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from compliance.models import LabourInspection, WorkersCongressSession
 from compliance.services import labour_inspection_save
 from core.models import AuditLog
 from tests.admin_forms import admin_form_data
 from tests.compliance.test_admin import MODELS, form_data, make_records
+from tests.dates import today
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def inspection_data(enterprise, **changes):
@@ -85,7 +84,7 @@ def test_an_inspection_is_added_then_closed_and_each_step_is_audited(client, sta
     [
         ({"corrections_required": ""}, "设定了整改期限，请填写整改要求"),
         (
-            {"is_closed": "on", "closed_on": (TODAY + datetime.timedelta(days=1)).isoformat()},
+            {"is_closed": "on", "closed_on": (today() + datetime.timedelta(days=1)).isoformat()},
             "销号日期不能晚于今天",
         ),
         ({"deadline": "2024-02-01"}, "整改期限不能早于检查日期"),

@@ -8,12 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from honors.models import Honour
 from imports.models import ImportRecord
 from tests import spreadsheets
 from tests.commands import counts, errors, run_json_command
+from tests.dates import next_year, next_year_in_words, resolved
 from tests.factories import (
     EnterpriseFactory,
     HonourFactory,
@@ -164,9 +164,6 @@ def test_year_spellings(register, tmp_path, typed):
     assert Honour.objects.get().year == 2025
 
 
-NEXT_YEAR = timezone.localdate().year + 1
-
-
 @pytest.mark.parametrize(
     ("overrides", "column", "words"),
     [
@@ -179,8 +176,8 @@ NEXT_YEAR = timezone.localdate().year + 1
         ({"级别": "市级"}, "级别", "绍兴市级"),
         ({"级别": "区级"}, "级别", "不能填"),
         # 年度
-        ({"年度": NEXT_YEAR}, "年度", "将来"),
-        ({"年度": "%d年" % NEXT_YEAR}, "年度", "将来"),
+        ({"年度": next_year}, "年度", "将来"),
+        ({"年度": next_year_in_words}, "年度", "将来"),
         ({"年度": "去年"}, "年度", "四位年份"),
         ({"年度": None}, "年度", "不能为空"),
         # a person's honour
@@ -198,7 +195,7 @@ def test_each_bad_person_row_is_an_error_and_nothing_is_written(
     register, tmp_path, overrides, column, words
 ):
     path = write_xlsx(
-        tmp_path / "h.xlsx", [person(身份证号=ID_2, 姓名="李四"), person(**overrides)]
+        tmp_path / "h.xlsx", [person(身份证号=ID_2, 姓名="李四"), person(**resolved(overrides))]
     )
     code, result = run(path)
     assert code == 1, result
@@ -227,7 +224,7 @@ def test_each_bad_person_row_is_an_error_and_nothing_is_written(
 def test_each_bad_team_row_is_an_error_and_nothing_is_written(
     register, tmp_path, overrides, column, words
 ):
-    path = write_xlsx(tmp_path / "h.xlsx", [team(集体名称="质检班"), team(**overrides)])
+    path = write_xlsx(tmp_path / "h.xlsx", [team(集体名称="质检班"), team(**resolved(overrides))])
     code, result = run(path)
     assert code == 1, result
     [(line, found_column, message)] = errors(result)

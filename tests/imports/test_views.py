@@ -7,15 +7,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from imports import registry
 from imports.models import ImportRecord
+from tests.dates import last_year
 from tests.factories import EnterpriseFactory
 from training.models import FundDeclaration
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year - 1
 
 
 def test_every_data_set_uploaded_per_enterprise_has_its_pages():
@@ -60,7 +59,7 @@ def test_staff_upload_a_fund_declaration_from_the_admin(client, staff_user):
     sheet.title = "教育培训经费"
     sheet.append(["统一社会信用代码", "年度", "职工工资总额", "教育培训经费提取额",
                   "教育培训经费使用额", "其中一线职工使用额"])  # fmt: skip
-    sheet.append([enterprise.uscc, YEAR, 1_000_000, 80_000, 50_000, 30_000])
+    sheet.append([enterprise.uscc, last_year(), 1_000_000, 80_000, 50_000, 30_000])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = client.post(url, {"file": SimpleUploadedFile("经费.xlsx", buffer.getvalue())})
@@ -72,7 +71,7 @@ def test_staff_upload_a_fund_declaration_from_the_admin(client, staff_user):
         ImportRecord.Status.VALIDATED,
     )
     client.post(reverse("training:upload_confirm", args=[record.pk]))
-    assert FundDeclaration.objects.get(enterprise=enterprise).year == YEAR
+    assert FundDeclaration.objects.get(enterprise=enterprise).year == last_year()
 
 
 def test_an_unknown_data_set_is_not_found(client, staff_user):

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from imports.models import ImportRecord
 from tests import spreadsheets
 from tests.commands import counts, errors, run_json_command
+from tests.dates import resolved, tomorrow
 from tests.factories import (
     CompetitionFactory,
     CompetitionResultFactory,
@@ -136,9 +136,6 @@ def test_level_variants(workers, tmp_path, typed, level):
     assert Competition.objects.get().level == level
 
 
-TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-
 @pytest.mark.parametrize(
     ("overrides", "column", "words"),
     [
@@ -146,7 +143,7 @@ TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
         ({"竞赛级别": "区级"}, "竞赛级别", "不能填"),
         ({"获奖等次": "金奖"}, "获奖等次", "一等奖、二等奖、三等奖、优秀奖或第N名"),
         ({"获奖等次": "第名"}, "获奖等次", "留空"),
-        ({"举办日期": TOMORROW}, "举办日期", "晚于今天"),
+        ({"举办日期": tomorrow}, "举办日期", "晚于今天"),
         ({"举办日期": "下个月"}, "举办日期", "不是日期"),
         ({"竞赛名称": None}, "竞赛名称", "不能为空"),
         ({"身份证号": "330683880808211"}, "身份证号", "15位"),
@@ -159,7 +156,9 @@ TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 def test_each_bad_row_is_an_error_and_nothing_is_written(
     workers, tmp_path, overrides, column, words
 ):
-    path = write_xlsx(tmp_path / "r.xlsx", [row(身份证号=ID_2, 姓名="李四"), row(**overrides)])
+    path = write_xlsx(
+        tmp_path / "r.xlsx", [row(身份证号=ID_2, 姓名="李四"), row(**resolved(overrides))]
+    )
     code, result = run(path)
     assert code == 1, result
     assert not result["ok"] and not result["applied"]

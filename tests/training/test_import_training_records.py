@@ -14,6 +14,7 @@ from imports.models import ImportRecord
 from imports.services import dataset_import, upload_apply, upload_preview
 from tests import spreadsheets
 from tests.commands import errors, run_json_command
+from tests.dates import resolved, tomorrow
 from tests.factories import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -152,7 +153,6 @@ def test_a_file_creates_courses_and_records_with_every_field(people, tmp_path):
 
 UNKNOWN = make_id_number(300, datetime.date(1990, 1, 1))
 WRONG_CHECK_DIGIT = person(1)[:-1] + ("0" if person(1)[-1] != "0" else "1")
-FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
         ({"身份证号": UNKNOWN}, "身份证号", "不在职工登记中"),
         ({"姓名": "张三"}, "姓名", "不一致"),
         ({"培训项目": None}, "培训项目", "不能为空"),
-        ({"开始日期": FUTURE}, "开始日期", "晚于今天"),
+        ({"开始日期": tomorrow}, "开始日期", "晚于今天"),
         ({"开始日期": "2026-03-10", "结束日期": "2026-03-09"}, "结束日期", "早于开始日期"),
         ({"学时": 0}, "学时", "应大于0且不超过2000"),
         ({"学时": 2000.5}, "学时", "应大于0且不超过2000"),
@@ -177,7 +177,9 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 def test_each_bad_row_is_an_error_on_its_column_and_nothing_is_written(
     people, tmp_path, overrides, column, words
 ):
-    code, result = run(write_xlsx(tmp_path / "r.xlsx", [row(2), row(1, **overrides), row(3)]))
+    code, result = run(
+        write_xlsx(tmp_path / "r.xlsx", [row(2), row(1, **resolved(overrides)), row(3)])
+    )
     assert code == 1, result
     assert not result["applied"]
     [(line, found_column, message)] = errors(result)
@@ -216,7 +218,7 @@ def test_every_error_of_a_file_is_listed_in_row_order(people, tmp_path):
         row(1, 学时=0),
         row(2),
         row(3, 姓名="别人", 是否结业="不知道"),
-        row(1, 开始日期=FUTURE),
+        row(1, 开始日期=tomorrow()),
     ]
     code, result = run(write_xlsx(tmp_path / "r.xlsx", rows))
     assert code == 1

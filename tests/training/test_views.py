@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imports.models import ImportRecord
+from tests.dates import last_year
 from tests.factories import EnterpriseFactory
 from training.models import FundDeclaration, FundNotice, FundNoticeReceipt, FundRule
 from training.workbook import fund_workbook
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year - 1
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def own(hr_user):
 def declare(client, enterprise, **overrides):
     data = {
         "declare": "1",
-        "year": YEAR,
+        "year": last_year(),
         "payroll": "1,000,000.00",
         "extracted": "¥70,000",
         "spent": "50000",
@@ -45,7 +45,7 @@ def test_hr_declares_by_form_and_a_resubmission_keeps_the_earlier_version(client
     assert client.get(reverse("training:home")).url == reverse("training:enterprise", args=[own.pk])
     response = declare(client, own)
     assert response.status_code == 302
-    declaration = FundDeclaration.objects.get(enterprise=own, year=YEAR)
+    declaration = FundDeclaration.objects.get(enterprise=own, year=last_year())
     assert declaration.extracted == Decimal("70000") and declaration.submitted_by == hr_user
 
     page = client.get(reverse("training:enterprise", args=[own.pk])).content.decode()
@@ -106,7 +106,7 @@ def upload(client, enterprise, rows):
 
 def test_upload_is_previewed_then_applied_on_confirmation(client, hr_user, own):
     client.force_login(hr_user)
-    response = upload(client, own, [[own.uscc, YEAR, "1,000,000", 80000, 100, 60]])
+    response = upload(client, own, [[own.uscc, last_year(), "1,000,000", 80000, 100, 60]])
     record = ImportRecord.objects.get()
     assert response.url == reverse("training:upload", args=[record.pk])
     assert record.status == ImportRecord.Status.VALIDATED
@@ -122,7 +122,11 @@ def test_upload_is_previewed_then_applied_on_confirmation(client, hr_user, own):
 def test_an_upload_with_another_enterprises_row_is_refused_row_by_row(client, hr_user, own):
     other = EnterpriseFactory()
     client.force_login(hr_user)
-    upload(client, own, [[own.uscc, YEAR, 1000, 80, 0, 0], [other.uscc, YEAR, 1000, 80, 0, 0]])
+    upload(
+        client,
+        own,
+        [[own.uscc, last_year(), 1000, 80, 0, 0], [other.uscc, last_year(), 1000, 80, 0, 0]],
+    )
     record = ImportRecord.objects.get()
     assert record.status == ImportRecord.Status.INVALID
     assert [(e["row"], e["column"]) for e in record.errors] == [(4, "统一社会信用代码")]
@@ -141,7 +145,7 @@ def test_staff_list_export_and_notices_that_hr_read(client, staff_user, hr_user,
     declare(client, own)  # 70,000 of 1,000,000: 10,000 short
     FundDeclaration.objects.create(
         enterprise=compliant,
-        year=YEAR,
+        year=last_year(),
         payroll=100,
         extracted=8,
         spent=0,
@@ -153,30 +157,30 @@ def test_staff_list_export_and_notices_that_hr_read(client, staff_user, hr_user,
     client.force_login(staff_user)
     url = reverse("training:compliance")
     with CaptureQueriesContext(connection) as queries:
-        page = client.get(url, {"year": YEAR}).content.decode()
+        page = client.get(url, {"year": last_year()}).content.decode()
     assert "10,000.00" in page
     for n in range(10):
         EnterpriseFactory(name="丁%d" % n)
     with CaptureQueriesContext(connection) as more:
-        client.get(url, {"year": YEAR})
+        client.get(url, {"year": last_year()})
     assert len(more) == len(queries)
 
-    failing = client.get(url, {"year": YEAR, "status": "failing"}).content.decode()
+    failing = client.get(url, {"year": last_year(), "status": "failing"}).content.decode()
     assert "甲公司" in failing and "乙公司" not in failing and "丙公司" not in failing
-    missing = client.get(url, {"year": YEAR, "status": "not_declared"}).content.decode()
+    missing = client.get(url, {"year": last_year(), "status": "not_declared"}).content.decode()
     assert "丙公司" in missing and "甲公司" not in missing
 
-    export = client.get(url, {"year": YEAR, "status": "failing", "format": "xlsx"})
+    export = client.get(url, {"year": last_year(), "status": "failing", "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.values)
     assert rows[1][0] == "甲公司" and rows[1][9] == 10000 and len(rows) == 2
 
     client.post(
-        url + "?year=%d" % YEAR,
+        url + "?year=%d" % last_year(),
         {"enterprise": [own.pk, undeclared.pk], "message": "请于月底前整改。"},
     )
     notice = FundNotice.objects.get(enterprise=own)
-    assert notice.sent_by == staff_user and notice.year == YEAR
+    assert notice.sent_by == staff_user and notice.year == last_year()
     client.get(reverse("training:notice", args=[notice.pk]))  # staff reading is no receipt
     assert not FundNoticeReceipt.objects.exists()
 
@@ -196,7 +200,7 @@ def test_staff_list_export_and_notices_that_hr_read(client, staff_user, hr_user,
 def test_staff_change_a_years_rule_in_the_admin_and_the_list_follows(client, staff_user, own):
     FundDeclaration.objects.create(
         enterprise=own,
-        year=YEAR,
+        year=last_year(),
         payroll=1000,
         extracted=70,
         spent=0,
@@ -207,10 +211,10 @@ def test_staff_change_a_years_rule_in_the_admin_and_the_list_follows(client, sta
     client.force_login(staff_user)
     response = client.post(
         reverse("admin:training_fundrule_add"),
-        {"year": YEAR, "extraction_rate": "0.07", "frontline_rate": "0.6", "note": "试行"},
+        {"year": last_year(), "extraction_rate": "0.07", "frontline_rate": "0.6", "note": "试行"},
     )
     assert response.status_code == 302
-    page = client.get(reverse("training:compliance"), {"year": YEAR, "status": "compliant"})
+    page = client.get(reverse("training:compliance"), {"year": last_year(), "status": "compliant"})
     assert "甲公司" in page.content.decode()
     change = client.get(
         reverse("admin:training_fundrule_change", args=[FundRule.objects.get().pk])

@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from core.choices import SKILL_LEVEL_RANK
 from imports.models import ImportRecord
 from tests import spreadsheets
 from tests.commands import counts, errors, run_json_command
+from tests.dates import resolved, tomorrow
 from tests.factories import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -116,9 +116,6 @@ def test_header_variants_are_read_as_their_canonical_columns(workers, tmp_path):
     )
 
 
-TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-
 @pytest.mark.parametrize(
     ("overrides", "column", "words"),
     [
@@ -131,7 +128,7 @@ TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
         ({"技能等级": None}, "技能等级", "不能为空"),
         ({"技能等级": "大师"}, "技能等级", "不能填"),
         ({"职业（工种）": None}, "职业（工种）", "不能为空"),
-        ({"发证日期": TOMORROW}, "发证日期", "晚于今天"),
+        ({"发证日期": tomorrow}, "发证日期", "晚于今天"),
         ({"发证日期": "2024-02-30"}, "发证日期", "不存在"),
         ({"证书编号": "证书#1"}, "证书编号", "无法识别"),
     ],
@@ -140,7 +137,7 @@ def test_each_bad_row_is_an_error_and_nothing_is_written(
     workers, tmp_path, overrides, column, words
 ):
     path = write_xlsx(
-        tmp_path / "c.xlsx", [good(1, 身份证号=ID_2, 姓名="李四"), good(2, **overrides)]
+        tmp_path / "c.xlsx", [good(1, 身份证号=ID_2, 姓名="李四"), good(2, **resolved(overrides))]
     )
     code, result = run(path)
     assert code == 1, result

@@ -7,16 +7,15 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from core.models import AuditLog
 from tests.admin_forms import admin_form_data
+from tests.dates import today
 from tests.factories import UserFactory
 from worklist.models import FeedbackAttachment, Milestone, OwnerUnit, ReformTask, TaskFeedback
 from worklist.services import MAX_ATTACHMENTS
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def feedback_data(client, task, **changes):
@@ -25,7 +24,7 @@ def feedback_data(client, task, **changes):
         page,
         **{
             "task": str(task.pk),
-            "reported_on": TODAY.isoformat(),
+            "reported_on": today().isoformat(),
             "percent": "30",
             "text": "  召开推进会  ",
             **changes,
@@ -58,7 +57,7 @@ def test_feedback_added_in_the_admin_is_the_staff_members_and_audited(client, st
 
 def test_feedback_dated_after_today_is_refused_as_on_the_page(client, staff_user):
     client.force_login(staff_user)
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
     data = feedback_data(client, ReformTask.objects.get(code="1"), reported_on=tomorrow)
     response = client.post(reverse("admin:worklist_taskfeedback_add"), data)
     assert response.status_code == 200
@@ -68,7 +67,7 @@ def test_feedback_dated_after_today_is_refused_as_on_the_page(client, staff_user
 
 def test_a_report_keeps_at_most_the_pages_number_of_attachments(client, staff_user):
     feedback = TaskFeedback.objects.create(
-        task=ReformTask.objects.get(code="2"), reported_on=TODAY, percent=10, text="x"
+        task=ReformTask.objects.get(code="2"), reported_on=today(), percent=10, text="x"
     )
     for n in range(MAX_ATTACHMENTS):
         FeedbackAttachment.objects.create(
@@ -129,7 +128,7 @@ def test_owner_unit_members_change_through_the_service(client, staff_user):
 def test_an_owner_unit_with_feedback_is_not_deleted(client, staff_user):
     unit = OwnerUnit.objects.create(name="党建办")
     TaskFeedback.objects.create(
-        task=ReformTask.objects.get(code="1"), unit=unit, reported_on=TODAY, percent=5, text="x"
+        task=ReformTask.objects.get(code="1"), unit=unit, reported_on=today(), percent=5, text="x"
     )
     client.force_login(staff_user)
     response = client.post(
@@ -143,7 +142,7 @@ def test_an_owner_unit_with_feedback_is_not_deleted(client, staff_user):
 
 def test_deleting_feedback_in_the_admin_is_audited(client, staff_user):
     feedback = TaskFeedback.objects.create(
-        task=ReformTask.objects.get(code="1"), reported_on=TODAY, percent=5, text="x"
+        task=ReformTask.objects.get(code="1"), reported_on=today(), percent=5, text="x"
     )
     client.force_login(staff_user)
     response = client.post(

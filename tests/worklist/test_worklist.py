@@ -6,16 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from core.periods import Quarter
+from tests.dates import today
 from tests.factories import UserFactory
 from worklist.models import Milestone, OwnerUnit, ReformTask, TaskFeedback
 from worklist.selectors import worklist_status
 from worklist.services import task_feedback_post
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def test_the_plan_seeds_eleven_measures_and_three_organisational_items():
@@ -36,27 +35,27 @@ def unit(staff_user):
 
 
 def flags(user, code):
-    row = next(r for r in worklist_status(user, TODAY) if r.task.code == code)
+    row = next(r for r in worklist_status(user, today()) if r.task.code == code)
     return row.overdue, row.silent, row.percent
 
 
 def test_overdue_and_silent_tasks_stand_out(staff_user, unit):
     task = ReformTask.objects.get(code="1")
     assert flags(staff_user, "1") == (False, True, None)  # no feedback at all yet
-    task.deadline = TODAY - datetime.timedelta(days=1)
+    task.deadline = today() - datetime.timedelta(days=1)
     task.save()
     assert flags(staff_user, "1")[0] is True
     task_feedback_post(
-        user=staff_user, task=task, reported_on=TODAY, percent=60, text="已发展党员3名"
+        user=staff_user, task=task, reported_on=today(), percent=60, text="已发展党员3名"
     )
     assert flags(staff_user, "1") == (True, False, 60)
-    task_feedback_post(user=staff_user, task=task, reported_on=TODAY, percent=100, text="完成")
+    task_feedback_post(user=staff_user, task=task, reported_on=today(), percent=100, text="完成")
     assert flags(staff_user, "1") == (False, False, 100)
 
     other = ReformTask.objects.get(code="2")
-    Milestone.objects.create(task=other, title="方案", due_on=TODAY - datetime.timedelta(days=3))
+    Milestone.objects.create(task=other, title="方案", due_on=today() - datetime.timedelta(days=3))
     assert flags(staff_user, "2")[0] is True
-    last_quarter = Quarter.of(TODAY).previous().end
+    last_quarter = Quarter.of(today()).previous().end
     TaskFeedback.objects.create(task=other, reported_on=last_quarter, percent=10, text="x")
     assert flags(staff_user, "2")[1] is True  # only last quarter's feedback
 
@@ -66,16 +65,20 @@ def test_only_owner_unit_members_post_feedback_and_dates_are_checked(staff_user,
     outsider = UserFactory(is_staff=True)
     outsider.groups.add(*staff_user.groups.all())
     with pytest.raises(PermissionDenied):
-        task_feedback_post(user=outsider, task=task, reported_on=TODAY, percent=5, text="x")
+        task_feedback_post(user=outsider, task=task, reported_on=today(), percent=5, text="x")
     # A task nobody owns yet: any staff may report on it.
     task_feedback_post(
-        user=outsider, task=ReformTask.objects.get(code="2"), reported_on=TODAY, percent=5, text="x"
+        user=outsider,
+        task=ReformTask.objects.get(code="2"),
+        reported_on=today(),
+        percent=5,
+        text="x",
     )
     with pytest.raises(ValidationError):
         task_feedback_post(
             user=staff_user,
             task=task,
-            reported_on=TODAY + datetime.timedelta(days=1),
+            reported_on=today() + datetime.timedelta(days=1),
             percent=5,
             text="x",
         )
@@ -90,7 +93,7 @@ def test_feedback_with_an_attachment_through_the_page(
     response = client.post(
         reverse("worklist:detail", args=[task.pk]),
         {
-            "reported_on": TODAY.isoformat(),
+            "reported_on": today().isoformat(),
             "percent": "40",
             "text": "召开主题党日活动",
             "attachments": [SimpleUploadedFile("照片说明.txt", "活动记录".encode())],
@@ -111,7 +114,7 @@ def test_feedback_with_an_attachment_through_the_page(
     assert (
         client.post(
             reverse("worklist:detail", args=[task.pk]),
-            {"reported_on": TODAY.isoformat(), "percent": "1", "text": "x"},
+            {"reported_on": today().isoformat(), "percent": "1", "text": "x"},
         ).status_code
         == 403
     )

@@ -5,15 +5,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from core.roles import Role
+from tests.dates import today
 from tests.factories import WorkerFactory
 from worklist.models import OwnerUnit, ReformTask, TaskFeedback
 from worklist.services import task_feedback_post
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -47,7 +46,7 @@ def test_a_reporter_sees_the_work_list_and_posts_feedback_on_its_task(
 
     response = client.post(
         reverse("worklist:detail", args=[owned_task.pk]),
-        {"reported_on": TODAY.isoformat(), "percent": "30", "text": "已召开推进会"},
+        {"reported_on": today().isoformat(), "percent": "30", "text": "已召开推进会"},
     )
 
     assert response.status_code == 302
@@ -65,12 +64,12 @@ def test_a_reporter_posts_only_on_its_units_tasks(client, worklist_user, owned_t
         assert client.get(reverse("worklist:detail", args=[task.pk])).status_code == 200
         response = client.post(
             reverse("worklist:detail", args=[task.pk]),
-            {"reported_on": TODAY.isoformat(), "percent": "30", "text": "x"},
+            {"reported_on": today().isoformat(), "percent": "30", "text": "x"},
         )
         assert response.status_code == 403
         with pytest.raises(PermissionDenied):
             task_feedback_post(
-                user=worklist_user, task=task, reported_on=TODAY, percent=1, text="x"
+                user=worklist_user, task=task, reported_on=today(), percent=1, text="x"
             )
     assert not TaskFeedback.objects.exists()
 
