@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from core.models import PersonalDataAccess
 from imports.models import ImportRecord
+from tests.dates import last_year
 from tests.factories import EnterpriseFactory, FundDeclarationFactory, UserFactory
-from tests.training.test_views import YEAR, upload
+from tests.training.test_views import upload
 from training.models import FundDeclaration
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def cells_of(page: str, table_id: str) -> list[list[str]]:
 def test_the_upload_preview_shows_amounts_rates_and_verdicts(client, hr_user, own):
     FundDeclarationFactory(
         enterprise=own,
-        year=YEAR - 1,
+        year=last_year() - 1,
         payroll=Decimal("500000.00"),
         extracted=Decimal("40000.00"),
         spent=Decimal("0.00"),
@@ -50,8 +51,8 @@ def test_the_upload_preview_shows_amounts_rates_and_verdicts(client, hr_user, ow
         client,
         own,
         [
-            [own.uscc, YEAR, "1,000,000", 79999, 1000, 600],  # 7.9999%: 不足, 60%: 达标
-            [own.uscc, YEAR - 1, 500000, 40000, 0, 0],  # as stored: 不变, 8%: 达标
+            [own.uscc, last_year(), "1,000,000", 79999, 1000, 600],  # 7.9999%: 不足, 60%: 达标
+            [own.uscc, last_year() - 1, 500000, 40000, 0, 0],  # as stored: 不变, 8%: 达标
         ],
     )
     record = ImportRecord.objects.get()
@@ -62,7 +63,7 @@ def test_the_upload_preview_shows_amounts_rates_and_verdicts(client, hr_user, ow
     assert first == [
         "3",
         "甲公司",
-        str(YEAR),
+        str(last_year()),
         "1,000,000.00",
         "79,999.00",
         "7.99%",
@@ -73,20 +74,28 @@ def test_the_upload_preview_shows_amounts_rates_and_verdicts(client, hr_user, ow
         "达标",
         "新增",
     ]
-    assert second[:7] == ["4", "甲公司", str(YEAR - 1), "500,000.00", "40,000.00", "8.00%", "达标"]
+    assert second[:7] == [
+        "4",
+        "甲公司",
+        str(last_year() - 1),
+        "500,000.00",
+        "40,000.00",
+        "8.00%",
+        "达标",
+    ]
     assert second[-2:] == ["不适用", "不变"]
 
     client.post(reverse("training:upload_confirm", args=[record.pk]))
     page = client.get(reverse("training:upload", args=[record.pk])).content.decode()
     assert "已保存的申报" in page and "7.99%" in page
-    assert FundDeclaration.objects.get(year=YEAR).extracted == Decimal("79999")
+    assert FundDeclaration.objects.get(year=last_year()).extracted == Decimal("79999")
 
 
 def test_the_fund_page_lists_uploads_with_their_originals_scoped_and_logged(
     client, hr_user, own, roles
 ):
     client.force_login(hr_user)
-    upload(client, own, [[own.uscc, YEAR, 1000000, 80000, 0, 0]])
+    upload(client, own, [[own.uscc, last_year(), 1000000, 80000, 0, 0]])
     record = ImportRecord.objects.get()
     page = client.get(reverse("training:enterprise", args=[own.pk])).content.decode()
     (row,) = cells_of(page, "upload-history")
@@ -115,13 +124,16 @@ def test_hr_of_several_enterprises_see_each_ones_status_for_the_year(client, hr_
     for enterprise in (short, missing):
         enterprise.hr_users.add(hr_user)
     FundDeclarationFactory(
-        enterprise=own, year=YEAR, payroll=Decimal("1000000"), extracted=Decimal("80000")
+        enterprise=own, year=last_year(), payroll=Decimal("1000000"), extracted=Decimal("80000")
     )
     FundDeclarationFactory(
-        enterprise=short, year=YEAR, payroll=Decimal("1000000"), extracted=Decimal("79999")
+        enterprise=short, year=last_year(), payroll=Decimal("1000000"), extracted=Decimal("79999")
     )
     FundDeclarationFactory(  # another year's declaration does not count for this one
-        enterprise=missing, year=YEAR - 1, payroll=Decimal("1000000"), extracted=Decimal("80000")
+        enterprise=missing,
+        year=last_year() - 1,
+        payroll=Decimal("1000000"),
+        extracted=Decimal("80000"),
     )
     client.force_login(hr_user)
     page = client.get(reverse("training:home")).content.decode()
@@ -135,14 +147,14 @@ def test_hr_of_several_enterprises_see_each_ones_status_for_the_year(client, hr_
     page = client.get(reverse("training:enterprise", args=[short.pk])).content.decode()
     status = page[page.index('id="fund-status">') + len('id="fund-status">') :]
     status = re.sub(r"<[^>]+>", " ", status[: status.index("</p>")])
-    assert " ".join(status.split()) == "%d年度： 已申报 不足" % YEAR
+    assert " ".join(status.split()) == "%d年度： 已申报 不足" % last_year()
 
 
 def test_compliance_names_link_to_the_fund_page_and_rates_are_not_rounded_up(client, staff_user):
     enterprise = EnterpriseFactory(name="差一点公司")
     FundDeclarationFactory(
         enterprise=enterprise,
-        year=YEAR,
+        year=last_year(),
         payroll=Decimal("1000000.00"),
         extracted=Decimal("79999.00"),
         spent=Decimal("0"),
@@ -162,8 +174,8 @@ def test_a_newer_fund_preview_leaves_the_older_one_but_an_apply_overtakes_it(cli
     """Declarations add and update (not a whole list like the roster): two previews may both
     wait; once one is applied the other shows at once that it was overtaken."""
     client.force_login(hr_user)
-    upload(client, own, [[own.uscc, YEAR, 1000000, 80000, 0, 0]])
-    upload(client, own, [[own.uscc, YEAR - 1, 1000000, 80000, 0, 0]])
+    upload(client, own, [[own.uscc, last_year(), 1000000, 80000, 0, 0]])
+    upload(client, own, [[own.uscc, last_year() - 1, 1000000, 80000, 0, 0]])
     older, newer = ImportRecord.objects.order_by("pk")
     assert older.status == newer.status == ImportRecord.Status.VALIDATED
     client.post(reverse("training:upload_confirm", args=[newer.pk]))
