@@ -16,6 +16,7 @@ def today() -> datetime.date:
 
 
 def tomorrow() -> str:
+    """Tomorrow as a cell of an uploaded file holds it (ISO text)."""
     return (today() + datetime.timedelta(days=1)).isoformat()
 
 
@@ -28,6 +29,7 @@ def next_year() -> int:
 
 
 def next_year_in_words() -> str:
+    """Next year as people type it in a 年度 cell ("2027年")."""
     return "%d年" % next_year()
 
 
