@@ -39,6 +39,18 @@ class ResidentId:
     birth_date: datetime.date
     sex: str  # core.choices.Sex value
 
+    @classmethod
+    def of_checked(cls, number: str) -> ResidentId:
+        """The parsed form of a number parse_resident_id has accepted before (a preview's
+        staged rows): its birth date and sex are in the number itself."""
+        birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return cls(number=number, birth_date=birth_date, sex=_sex_of(number))
+
+
+def _sex_of(number: str) -> str:
+    """The 17th digit is the sequence code's last digit: odd for men, even for women."""
+    return _MALE if int(number[16]) % 2 else _FEMALE
+
 
 def _compact(value: object) -> str:
     """Cell → candidate code: NFKC (full-width → ASCII), no whitespace at all, upper case."""
@@ -100,9 +112,7 @@ def parse_resident_id(value: object, *, today: datetime.date | None = None) -> R
             % {"date": birth_date.isoformat()},
             code="birth_date_future",
         )
-    # The 17th digit is the sequence code's last digit: odd for men, even for women.
-    sex = _MALE if int(number[16]) % 2 else _FEMALE
-    return ResidentId(number=number, birth_date=birth_date, sex=sex)
+    return ResidentId(number=number, birth_date=birth_date, sex=_sex_of(number))
 
 
 def _resident_id_shape(value: object) -> str:

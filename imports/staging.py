@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from core.identity import ResidentId
@@ -23,11 +24,14 @@ from imports.engine import Issue, ParsedFile, ParsedRow
 FORMAT_VERSION = 2
 
 
-def _encode_resident(value: ResidentId) -> list[str]:
-    return [value.number, value.birth_date.isoformat(), value.sex]
+def _encode_resident(value: ResidentId) -> str:
+    return value.number  # its birth date and sex are in it
 
 
-def _decode_resident(value: list[str]) -> ResidentId:
+def _decode_resident(value: str | list[str]) -> ResidentId:
+    if isinstance(value, str):
+        return ResidentId.of_checked(value)
+    # [number, birth date, sex]: rows a preview staged before the number alone was kept
     return ResidentId(value[0], datetime.date.fromisoformat(value[1]), value[2])
 
 
@@ -67,8 +71,12 @@ def dump_parsed(parsed: ParsedFile) -> bytes:
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1) as stream:
         stream.write(_line(head))
         stream.write(_line([row.row for row in parsed.rows]))
+        rows = [row.values for row in parsed.rows]
         for name in names:
-            values = [row.values.get(name) for row in parsed.rows]
+            try:
+                values = list(map(itemgetter(name), rows))  # a column at C speed
+            except KeyError:  # a row without this column
+                values = [row_values.get(name) for row_values in rows]
             kind = _kind_of(values)
             if kind != "plain":
                 encode = _KINDS[kind][1]

@@ -2,13 +2,15 @@
 
 import datetime
 import gzip
+import json
 from decimal import Decimal
 
 import pytest
 
-from core.identity import ResidentId
+from core.identity import ResidentId, parse_resident_id
 from imports.engine import Issue, ParsedFile, ParsedRow
 from imports.staging import dump_parsed, load_parsed
+from tests.factories import make_id_number
 
 
 def test_every_value_type_comes_back_equal():
@@ -61,3 +63,37 @@ def test_a_file_without_rows():
 def test_an_unknown_format_is_not_guessed():
     with pytest.raises(ValueError, match="unknown staging format"):
         load_parsed(gzip.compress(b'{"version": 999}\n'))
+
+
+def test_rows_a_preview_staged_before_the_number_alone_was_kept_still_load():
+    # FORMAT_VERSION 2 as written until the ID number alone was staged: [number, birth, sex].
+    lines = [
+        {"version": 2, "sheet_name": "花名册", "skipped": 0, "columns_present": ["身份证号"]},
+        [3],
+        {"kind": "resident_id", "values": [["33068319850309123X", "1985-03-09", "M"]]},
+    ]
+    lines[0] |= {"warnings": [], "names": ["身份证号"]}
+    data = gzip.compress(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    [row] = load_parsed(data).rows
+    assert row.values["身份证号"] == ResidentId(
+        "33068319850309123X", datetime.date(1985, 3, 9), "M"
+    )
+
+
+def test_a_staged_id_number_comes_back_as_the_parse_gave_it():
+    numbers = [
+        make_id_number(n, datetime.date(1966 + n, 2, 28), "M" if n % 2 else "F") for n in range(40)
+    ]
+    assert any(number.endswith("X") for number in numbers)
+    parsed = ParsedFile(
+        rows=[
+            ParsedRow(row=n, values={"身份证号": parse_resident_id(number)})
+            for n, number in enumerate(numbers, start=2)
+        ],
+        skipped=0,
+        columns=["身份证号"],
+        sheet_name="花名册",
+    )
+    again = load_parsed(dump_parsed(parsed))
+    assert again == parsed
+    assert [row.values["身份证号"].sex for row in again.rows] == ["F", "M"] * 20
