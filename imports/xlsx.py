@@ -29,7 +29,8 @@ openpyxl (the import-linter "kernel" contract): views send these bytes with
 `core.http.xlsx_response`.
 """
 
-# openpyxl is imported where a workbook is built: commands that never write one start 0.14 s sooner.
+# openpyxl is imported inside the functions that build a workbook: commands that write none
+# start without it.
 from __future__ import annotations
 
 import datetime

@@ -5,7 +5,8 @@ digits); 竞赛级别 has a drop-down list of DOMAIN.md's levels, and 获奖等�
 prizes while still taking 第N名 (INTERFACES.md: a template for each data set).
 """
 
-# openpyxl is imported where a workbook is built: commands that never write one start 0.14 s sooner.
+# openpyxl is imported inside the functions that build a workbook: commands that write none
+# start without it.
 from django.utils.translation import gettext
 
 from core.choices import AwardLevel

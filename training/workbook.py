@@ -1,6 +1,7 @@
 """The 教育培训经费 template: the sheet import_training_funds and HR's upload read back."""
 
-# openpyxl is imported where a workbook is built: commands that never write one start 0.14 s sooner.
+# openpyxl is imported inside the functions that build a workbook: commands that write none
+# start without it.
 from collections.abc import Iterable
 
 from django.utils import timezone
