@@ -83,7 +83,9 @@ class Portal(HttpUser):
     def page(self, name: str, url: str) -> str:
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure("%s %s" % (response.status_code, url))
+                # Status 0: no response at all; the exception says why (reset, refused, …).
+                error = " %r" % response.error if response.error else ""
+                response.failure("%s %s%s" % (response.status_code, url, error))
             elif response.url.rstrip("/").endswith("/accounts/login"):
                 response.failure("signed out at %s" % url)
             return response.text or ""
