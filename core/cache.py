@@ -85,6 +85,67 @@ def queue_once(key: str, send: Callable[[], object], *, what: str) -> None:
         logger.warning("%s not queued", what, exc_info=True)
 
 
+class WriteVersion:
+    """The version of cached figures that every write to the tables they are read from moves.
+
+    It moves at once (so the writer's own reads never see old figures) and again when the
+    writer's transaction commits (a figure computed meanwhile from the uncommitted state is
+    not kept under the new version). After the commit the warm-up task `warm_task` (a dotted
+    path) is queued a few seconds later, once for a burst of writes (`FIGURES_WARM`); it calls
+    `warm_started` as it begins. Only with a shared cache (`FIGURES_CACHE_SECONDS` > 0)."""
+
+    def __init__(self, prefix: str, *, warm_task: str, what: str) -> None:
+        self.key = prefix + ":version"
+        self._warm_queued_key = prefix + ":warm-queued"
+        self._warm_task = warm_task
+        self._what = what
+        # After a Redis outage (a bump may have been lost) the version starts anew.
+        drop_after_outage(self.key)
+
+    def changed(self, **kwargs: Any) -> None:
+        """A write to the tables (a signal receiver: its arguments are ignored)."""
+        from django.conf import settings
+        from django.db import transaction
+
+        if not settings.FIGURES_CACHE_SECONDS:
+            return
+        self.bump()
+        transaction.on_commit(self._committed)
+
+    def bump(self) -> None:
+        from django.core.cache import cache
+
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there yet (or evicted): any new value will do
+            cache.set(self.key, time.time_ns() // 1000, timeout=None)
+
+    def current(self) -> Any:
+        """The version cached figures are kept under now."""
+        from django.core.cache import cache
+
+        return cache.get_or_set(self.key, time.time_ns() // 1000, None)
+
+    def warm_started(self) -> None:
+        """A warm-up begins: a write from now on queues the next one."""
+        from django.core.cache import cache
+
+        cache.delete(self._warm_queued_key)
+
+    def _committed(self) -> None:
+        from django.conf import settings
+
+        self.bump()
+        if settings.FIGURES_WARM:
+            queue_once(self._warm_queued_key, self._send_warm_up, what=self._what)
+
+    def _send_warm_up(self) -> None:
+        from django.utils.module_loading import import_string
+
+        # A few seconds later: the other writes of the same burst have committed by then.
+        import_string(self._warm_task).apply_async(countdown=3)
+
+
 def _circuit_for(location: str) -> _Circuit:
     with _circuits_lock:
         return _circuits.setdefault(location, _Circuit())

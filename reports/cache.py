@@ -15,67 +15,42 @@ replayed the write that moved the version would otherwise store old figures unde
 """
 
 import datetime
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from core.cache import drop_after_outage, queue_once
+from core.cache import WriteVersion
 from core.db_router import primary_reads
 from core.signals import rows_written
 
 # The apps whose tables `reports.selectors.report_figures` reads.
 SOURCE_APPS = ("enterprises", "workers", "unions", "training", "honors", "party", "compliance")
 
-_VERSION_KEY = "report-figures:version"
-# As workers.figures: after a Redis outage (a bump may have been lost) the version starts anew.
-drop_after_outage(_VERSION_KEY)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # not there yet (or evicted): any new value will do
-        cache.set(_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+# As workers.figures: moved by every write the report figures read, a warm-up after each burst.
+VERSION = WriteVersion(
+    "report-figures",
+    warm_task="reports.tasks.report_figures_warm_task",
+    what="report figures warm-up",
+)
 
 
 def report_figures_changed(**kwargs: Any) -> None:
-    """A table the report figures read changed: the cached figures are out of date, now (this
-    transaction's own reads) and again when it commits (a figure computed meanwhile from the
-    uncommitted state is not kept under the new version). After the commit a Celery worker
-    computes the officials' page's figures afresh (`FIGURES_WARM`), once for a burst of
-    writes: at a city's size they take tens of seconds, which no official should wait."""
-    if not settings.FIGURES_CACHE_SECONDS:
-        return
-    _bump()
-    transaction.on_commit(_committed)
-
-
-_WARM_QUEUED_KEY = "report-figures:warm-queued"
-
-
-def _committed() -> None:
-    _bump()
-    if settings.FIGURES_WARM:
-        queue_once(_WARM_QUEUED_KEY, _send_warm_up, what="report figures warm-up")
-
-
-def _send_warm_up() -> None:
-    from reports.tasks import report_figures_warm_task
-
-    # A few seconds later: the other writes of the same burst have committed by then.
-    report_figures_warm_task.apply_async(countdown=3)
+    """A table the report figures read changed: the cached figures are out of date, now and
+    again when the writer's transaction commits (core.cache.WriteVersion). After the commit a
+    Celery worker computes the officials' page's figures afresh (`FIGURES_WARM`), once for a
+    burst of writes: at a city's size they take tens of seconds, which no official should
+    wait."""
+    VERSION.changed()
 
 
 def warm_started() -> None:
     """A warm-up begins: a write from now on queues the next one."""
-    cache.delete(_WARM_QUEUED_KEY)
+    VERSION.warm_started()
 
 
 def _m2m_changed(*, sender: Any, action: str, **kwargs: Any) -> None:
@@ -106,7 +81,7 @@ def cached_figures(
     seconds = settings.FIGURES_CACHE_SECONDS
     if not seconds:
         return compute(as_of)
-    version = cache.get_or_set(_VERSION_KEY, time.time_ns() // 1000, None)
+    version = VERSION.current()
     # Today too: a figure as of a past date never depends on today, but the key costs nothing.
     key = "report-figures:%s:%s:%s" % (version, as_of.isoformat(), timezone.localdate())
     figures = cache.get(key)

@@ -101,12 +101,12 @@ def _fresh_figures(settings):
     """Each test's data is rolled back, the shared cache is not: start every test with a new
     figures version so no test reads figures cached from another test's data. No warm-up
     tasks queue up behind the tests' backs (a test of the warm-up turns it on)."""
-    from reports.cache import _bump as _bump_report_figures
-    from workers.figures import _bump
+    from reports.cache import VERSION as REPORT_FIGURES
+    from workers.figures import VERSION as WORKER_FIGURES
 
     settings.FIGURES_WARM = False
-    _bump()
-    _bump_report_figures()  # the live report figures' own version (reports.cache)
+    WORKER_FIGURES.bump()
+    REPORT_FIGURES.bump()  # the live report figures' own version (reports.cache)
 
 
 @pytest.fixture(autouse=True)

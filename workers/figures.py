@@ -29,7 +29,6 @@ than the data it was computed from.
 """
 
 import datetime
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,11 +36,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import Query
 
-from core.cache import drop_after_outage, queue_once
+from core.cache import WriteVersion
 from core.choices import (
     HIGH_SKILLED_LEVELS,
     HIGH_SKILLED_RANK,
@@ -432,52 +431,23 @@ def _compute(day: datetime.date, extended: bool = True, sets: bool = True) -> Fi
     return result
 
 
-_VERSION_KEY = "figures:version"
-# With Redis unreachable a bump is lost (core.cache turns it into a miss). So that figures
-# cached before the outage are not current again when Redis is back, every process that saw
-# the outage deletes the version then, and a new one starts: one recomputation per outage.
-drop_after_outage(_VERSION_KEY)
+# Moved by every write to the tables above; after a Redis outage (a bump may have been lost)
+# every process that saw it deletes the version: one recomputation per outage.
+VERSION = WriteVersion(
+    "figures", warm_task="workers.tasks.figures_warm_task", what="figures warm-up"
+)
 
 
 def figures_changed() -> None:
     """Workers, employments, enterprises, certificates or a registered set's tables
-    changed: cached figures are out of date.
-
-    The version moves at once (so this transaction's own reads never see old figures) and
-    again when the writer's transaction commits (a figure computed meanwhile from the
-    uncommitted state is not kept under the new version). After the commit, a Celery task
-    computes today's figures afresh (`FIGURES_WARM`), once for a burst of writes."""
-    if not settings.FIGURES_CACHE_SECONDS:
-        return
-    _bump()
-    transaction.on_commit(_committed)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # not there yet (or evicted): any new value will do
-        cache.set(_VERSION_KEY, time.time_ns() // 1000, timeout=None)
-
-
-_WARM_QUEUED_KEY = "figures:warm-queued"
-
-
-def _committed() -> None:
-    _bump()
-    if settings.FIGURES_WARM:
-        queue_once(_WARM_QUEUED_KEY, _send_warm_up, what="figures warm-up")
-
-
-def _send_warm_up() -> None:
-    from workers.tasks import figures_warm_task
-
-    # A few seconds later: the other writes of the same burst have committed by then.
-    figures_warm_task.apply_async(countdown=3)
+    changed: cached figures are out of date, now and again when the writer's transaction
+    commits (core.cache.WriteVersion). After the commit, a Celery task computes today's
+    figures afresh (`FIGURES_WARM`), once for a burst of writes."""
+    VERSION.changed()
 
 
 def figures_warm(day: datetime.date) -> None:
-    cache.delete(_WARM_QUEUED_KEY)  # a write from now on queues the next warm-up
+    VERSION.warm_started()  # a write from now on queues the next warm-up
     worker_figures(day)
 
 
@@ -492,7 +462,7 @@ def figures_cached(key: str, compute: Callable[[], Any]) -> Any:
     seconds = settings.FIGURES_CACHE_SECONDS
     if not seconds:
         return compute()
-    version = cache.get_or_set(_VERSION_KEY, time.time_ns() // 1000, None)
+    version = VERSION.current()
     full_key = "figures:%s:%s" % (version, key)
     value = cache.get(full_key)
     if value is None:
@@ -521,7 +491,7 @@ def worker_figures(
     asked once), they are computed where reads go: the replica inside replica_reads()."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if seconds and not uncached:
-        version = cache.get_or_set(_VERSION_KEY, time.time_ns() // 1000, None)
+        version = VERSION.current()
         key = "figures:%s:%s%s" % (version, day.isoformat(), ":sets" if sets else "")
         figures = cache.get(key)
         if figures is None:
