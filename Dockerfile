@@ -89,4 +89,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # over MAX_REQUEST_BYTES (413) before reading it, and the reverse proxy should too (README).
 # Access log lines carry the path without its query string or referrer: an admin search is a
 # GET whose query may hold an ID number (no personal data in logs).
-CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]
+# An idle connection is kept 75 s (gunicorn's default is 2 s): whoever sends the next request
+# on it (a proxy keeping upstream connections, nginx's default 60 s, or a browser between
+# clicks) must be the side that closes it, or a request sent just as gunicorn closes it gets
+# no response. The gthread worker parks idle connections without holding a thread.
+CMD ["gunicorn", "jianzhou_reform.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--keep-alive", "75", "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]

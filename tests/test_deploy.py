@@ -457,6 +457,9 @@ def test_gunicorn_runs_threads_so_a_page_waiting_on_the_database_frees_its_worke
         if "=" in line
     )
     assert (config["workers"], config["threads"]) == ("3", "2")
+    # An idle connection outlives the proxy's (nginx: 60 s) and a user's pause between clicks,
+    # so the other side closes it first: never a request sent as gunicorn closes it.
+    assert int(config["keepalive"]) > 60
     web = compose["services"]["web"]["environment"]
     assert (web["WEB_CONCURRENCY"], web["GUNICORN_CMD_ARGS"]) == ("3", "--threads 2")
 

@@ -342,6 +342,8 @@ def main() -> None:
                     str(args.gunicorn_threads),
                     "--timeout",
                     "120",
+                    "--keep-alive",
+                    "75",  # as the image runs it (Dockerfile)
                 ],
                 env,
                 out / "gunicorn.log",
