@@ -12,6 +12,8 @@ is never older than the data it was computed from. Only with a cache every proce
 
 A miss is computed on the primary even inside `replica_reads()`: a replica that has not yet
 replayed the write that moved the version would otherwise store old figures under the new one.
+The views that miss together right after a write wait for one computation
+(`core.cache.computed_once`).
 """
 
 import datetime
@@ -20,11 +22,10 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from core.cache import WriteVersion
+from core.cache import WriteVersion, computed_once
 from core.db_router import primary_reads
 from core.signals import rows_written
 
@@ -84,9 +85,9 @@ def cached_figures(
     version = VERSION.current()
     # Today too: a figure as of a past date never depends on today, but the key costs nothing.
     key = "report-figures:%s:%s:%s" % (version, as_of.isoformat(), timezone.localdate())
-    figures = cache.get(key)
-    if figures is None:
+
+    def on_the_primary() -> dict[str, Any]:
         with primary_reads():
-            figures = compute(as_of)
-        cache.set(key, figures, timeout=seconds)
-    return figures
+            return compute(as_of)
+
+    return computed_once(key, on_the_primary, timeout=seconds)

@@ -25,7 +25,8 @@ here, so they always agree.
 When the cache is shared between processes (Redis: `FIGURES_CACHE_SECONDS` > 0) the result for a
 day is cached under a version that every write to workers, employments, enterprises,
 certificates or a registered set's tables bumps (`figures_changed`), so a figure is never older
-than the data it was computed from.
+than the data it was computed from. The pages that miss together right after a write wait for
+one computation (`core.cache.computed_once`) instead of each computing the figures.
 """
 
 import datetime
@@ -35,12 +36,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import Query
 
-from core.cache import WriteVersion
+from core.cache import WriteVersion, computed_once
 from core.choices import (
     HIGH_SKILLED_LEVELS,
     HIGH_SKILLED_RANK,
@@ -463,13 +463,12 @@ def figures_cached(key: str, compute: Callable[[], Any]) -> Any:
     if not seconds:
         return compute()
     version = VERSION.current()
-    full_key = "figures:%s:%s" % (version, key)
-    value = cache.get(full_key)
-    if value is None:
+
+    def on_the_primary() -> Any:
         with primary_reads():
-            value = compute()
-        cache.set(full_key, value, timeout=seconds)
-    return value
+            return compute()
+
+    return computed_once("figures:%s:%s" % (version, key), on_the_primary, timeout=seconds)
 
 
 def worker_figures(
@@ -491,13 +490,9 @@ def worker_figures(
     asked once), they are computed where reads go: the replica inside replica_reads()."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if seconds and not uncached:
-        version = VERSION.current()
-        key = "figures:%s:%s%s" % (version, day.isoformat(), ":sets" if sets else "")
-        figures = cache.get(key)
-        if figures is None:
-            with primary_reads():
-                figures = _compute(day, sets=sets)
-            cache.set(key, figures, timeout=seconds)
+        figures = figures_cached(
+            day.isoformat() + (":sets" if sets else ""), lambda: _compute(day, sets=sets)
+        )
     else:
         figures = _compute(day, sets=sets)
     return {group: figures[group] for group in groups}

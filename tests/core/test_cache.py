@@ -4,6 +4,7 @@ older entries current again when Redis is back."""
 
 import logging
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from core.cache import DegradingRedisCache, drop_after_outage, reset_circuits
+from core import cache as cache_module
+from core.cache import DegradingRedisCache, computed_once, drop_after_outage, reset_circuits
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
@@ -184,3 +186,126 @@ def test_a_process_that_saw_no_outage_keeps_its_entries():
     cache = on(fake, "redis://fake-calm/0")
     cache.set("test:version", 5)
     assert cache.get("test:version") == 5
+
+
+# computed_once: after a write moves the figures' version, the pages that miss together wait for
+# one computation instead of each holding a core (the load test's stall of every page).
+
+
+class Computation:
+    """A compute() that blocks until released, counting its calls."""
+
+    def __init__(self, value: Any = "figures", fails: bool = False) -> None:
+        self.value, self.fails = value, fails
+        self.calls = 0
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> Any:
+        self.calls += 1
+        self.started.set()
+        assert self.release.wait(10)
+        if self.fails:
+            raise RuntimeError("the database went away")
+        return self.value
+
+
+def waiting_is_signalled(monkeypatch) -> threading.Event:
+    """Set once a caller is waiting for another's computation (its first pause)."""
+    waiting = threading.Event()
+
+    def pause(seconds: float) -> None:
+        waiting.set()
+        time.sleep(seconds)
+
+    monkeypatch.setattr(cache_module, "_pause", pause)
+    return waiting
+
+
+def in_thread(function, *args, **kwargs) -> tuple[threading.Thread, dict]:
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except Exception as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_pages_that_miss_together_wait_for_one_computation(monkeypatch):
+    cache = on(FakeRedis(), "redis://fake-once/0")
+    waiting = waiting_is_signalled(monkeypatch)
+    first = Computation()
+    first_thread, first_outcome = in_thread(
+        computed_once, "figures:3:day", first, timeout=60, cache=cache
+    )
+    assert first.started.wait(10)
+    second = Computation()
+    second_thread, second_outcome = in_thread(
+        computed_once, "figures:3:day", second, timeout=60, cache=cache
+    )
+    assert waiting.wait(10), "the second page waits"
+    first.release.set()
+    first_thread.join(10)
+    second_thread.join(10)
+
+    assert first_outcome == second_outcome == {"value": "figures"}
+    assert (first.calls, second.calls) == (1, 0)
+    assert cache.get("figures:3:day") == "figures"
+    assert cache.get("figures:3:day:computing") is None, "the claim ends with the computation"
+
+
+def test_a_computation_that_fails_leaves_the_waiting_page_to_compute(monkeypatch):
+    cache = on(FakeRedis(), "redis://fake-fails/0")
+    waiting = waiting_is_signalled(monkeypatch)
+    failing = Computation(fails=True)
+    first_thread, first_outcome = in_thread(computed_once, "k", failing, timeout=60, cache=cache)
+    assert failing.started.wait(10)
+    second = Computation("computed by the second")
+    second.release.set()
+    second_thread, second_outcome = in_thread(computed_once, "k", second, timeout=60, cache=cache)
+    assert waiting.wait(10)
+    failing.release.set()
+    first_thread.join(10)
+    second_thread.join(10)
+
+    assert isinstance(first_outcome["error"], RuntimeError)
+    assert second_outcome == {"value": "computed by the second"}
+    assert cache.get("k") == "computed by the second"
+
+
+def test_a_claim_older_than_the_wait_is_not_waited_for(monkeypatch):
+    """A claim left by a process that died mid-computation expires in the cache; until then a
+    page waits at most COMPUTE_WAIT_SECONDS, then computes, and leaves the claim alone."""
+    cache = on(FakeRedis(), "redis://fake-stale/0")
+    monkeypatch.setattr(cache_module, "COMPUTE_WAIT_SECONDS", 0.0)
+    cache.add("k:computing", "a dead process's claim")
+    computation = Computation("fresh")
+    computation.release.set()
+
+    assert computed_once("k", computation, timeout=60, cache=cache) == "fresh"
+    assert computation.calls == 1
+    assert cache.get("k:computing") == "a dead process's claim"
+
+
+def test_without_redis_every_page_computes_at_once(monkeypatch):
+    """A cache that cannot be reached answers every add with False and every read with a miss:
+    that is no other computation to wait for."""
+    fake = FakeRedis()
+    cache = on(fake, "redis://fake-down/0")
+    fake.down = True
+
+    def never(seconds: float) -> None:
+        raise AssertionError("waited without a cache")
+
+    monkeypatch.setattr(cache_module, "_pause", never)
+    computation = Computation(42)
+    computation.release.set()
+
+    assert computed_once("k", computation, timeout=60, cache=cache) == 42
+    assert computed_once("k", computation, timeout=60, cache=cache) == 42
+    assert computation.calls == 2
