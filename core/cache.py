@@ -147,6 +147,7 @@ class WriteVersion:
     `warm_started` as it begins. Only with a shared cache (`FIGURES_CACHE_SECONDS` > 0)."""
 
     def __init__(self, prefix: str, *, warm_task: str, what: str) -> None:
+        self._prefix = prefix
         self.key = prefix + ":version"
         self._warm_queued_key = prefix + ":warm-queued"
         self._warm_task = warm_task
@@ -177,6 +178,26 @@ class WriteVersion:
         from django.core.cache import cache
 
         return cache.get_or_set(self.key, time.time_ns() // 1000, None)
+
+    def cached(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()` kept under this version (`name`: the value and what it depends on
+        besides the tables), computed once per miss (computed_once) and on the primary: a
+        replica behind the write that moved the version would keep an old value under the new
+        one. Without a shared cache (`FIGURES_CACHE_SECONDS` 0) computed every time."""
+        from django.conf import settings
+
+        from core.db_router import primary_reads
+
+        seconds = settings.FIGURES_CACHE_SECONDS
+        if not seconds:
+            return compute()
+
+        def on_the_primary() -> T:
+            with primary_reads():
+                return compute()
+
+        key = "%s:%s:%s" % (self._prefix, self.current(), name)
+        return computed_once(key, on_the_primary, timeout=seconds)
 
     def warm_started(self) -> None:
         """A warm-up begins: a write from now on queues the next one."""

@@ -21,12 +21,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from core.cache import WriteVersion, computed_once
-from core.db_router import primary_reads
+from core.cache import WriteVersion
 from core.signals import rows_written
 
 # The apps whose tables `reports.selectors.report_figures` reads.
@@ -79,15 +77,7 @@ def cached_figures(
 ) -> dict[str, Any]:
     """`compute(as_of)` (the report figures of the date), from the cache when nothing they are
     read from has changed since; computed on the primary on a miss."""
-    seconds = settings.FIGURES_CACHE_SECONDS
-    if not seconds:
-        return compute(as_of)
-    version = VERSION.current()
     # Today too: a figure as of a past date never depends on today, but the key costs nothing.
-    key = "report-figures:%s:%s:%s" % (version, as_of.isoformat(), timezone.localdate())
-
-    def on_the_primary() -> dict[str, Any]:
-        with primary_reads():
-            return compute(as_of)
-
-    return computed_once(key, on_the_primary, timeout=seconds)
+    return VERSION.cached(
+        "%s:%s" % (as_of.isoformat(), timezone.localdate()), lambda: compute(as_of)
+    )

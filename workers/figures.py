@@ -40,7 +40,7 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import Query
 
-from core.cache import WriteVersion, computed_once
+from core.cache import WriteVersion
 from core.choices import (
     HIGH_SKILLED_LEVELS,
     HIGH_SKILLED_RANK,
@@ -51,7 +51,6 @@ from core.choices import (
     TECHNICIAN_LEVELS,
     TECHNICIAN_RANK,
 )
-from core.db_router import primary_reads
 from enterprises.models import Enterprise
 from workers.models import Employment, employment_active_on
 
@@ -459,16 +458,7 @@ def figures_cached(key: str, compute: Callable[[], Any]) -> Any:
     depends on besides those tables (the day, the filters). A miss is computed on the primary:
     a replica behind the write that moved the version would keep an old value under the new
     one. Without a shared cache (`FIGURES_CACHE_SECONDS` 0) it is computed every time."""
-    seconds = settings.FIGURES_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    version = VERSION.current()
-
-    def on_the_primary() -> Any:
-        with primary_reads():
-            return compute()
-
-    return computed_once("figures:%s:%s" % (version, key), on_the_primary, timeout=seconds)
+    return VERSION.cached(key, compute)
 
 
 def worker_figures(
